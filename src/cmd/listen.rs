@@ -1,0 +1,107 @@
+//! `whisper listen`: binds the receiver and the inspector, starts the store
+//! writer and the output, and runs until Ctrl-C (or SIGTERM), then shuts down
+//! gracefully: no new connections, in-flight requests finish and are stored.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::ListenConfig;
+use crate::feed::{self, Feed, Start};
+use crate::report::{self, Listening, Reporter};
+use crate::server::{self, inspector, receiver::Receiver};
+use crate::store::{Filter, ReadPool, Writer};
+
+/// Runs the listener until it is told to stop.
+pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
+    let (bus, _) = broadcast::channel(feed::BUS_CAPACITY);
+    let writer = Writer::start(&config.db, config.retain, bus.clone())?;
+    let pool = ReadPool::new(&config.db);
+
+    let receiver_socket = bind(config.receiver, "receiver", "--port").await?;
+    let inspector_socket = bind(config.inspector, "inspector", "--inspect-port").await?;
+    let receiver_addr = receiver_socket.local_addr()?;
+    let inspector_addr = inspector_socket.local_addr()?;
+
+    // Subscribe before the first request can arrive: no capture goes unreported.
+    let output = Feed::open(&bus, pool.clone(), Filter::default(), Start::Live).await?;
+    let reporter = Reporter::new(config.output, config.color, config.verbosity);
+    reporter.listening(&Listening {
+        receiver: receiver_addr,
+        inspector: inspector_addr,
+        db: &config.db,
+    })?;
+    let stop_output = CancellationToken::new();
+    let output = tokio::spawn(report::run(output, reporter, stop_output.clone()));
+
+    let shutdown = CancellationToken::new();
+    let receiver = Receiver::new(
+        writer.clone(),
+        config.response.clone(),
+        config.max_body_size,
+        bus.clone(),
+    );
+    let receiver_server = tokio::spawn(server::serve(
+        receiver_socket,
+        move |req, remote| receiver.clone().handle(req, remote),
+        shutdown.clone(),
+        bus.clone(),
+    ));
+    let inspector_server = tokio::spawn(server::serve(
+        inspector_socket,
+        inspector::handle,
+        shutdown.clone(),
+        bus.clone(),
+    ));
+
+    stop_signal().await;
+    shutdown.cancel();
+    // A second Ctrl-C means "now".
+    tokio::spawn(async {
+        stop_signal().await;
+        std::process::exit(130);
+    });
+    let _ = receiver_server.await;
+    let _ = inspector_server.await;
+    tokio::task::spawn_blocking(move || writer.finish())
+        .await
+        .context("store writer failed")?;
+    stop_output.cancel();
+    let _ = output.await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bind(addr: SocketAddr, what: &str, flag: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "cannot listen on {addr} for the {what}; if another whisper is running, stop it or pick another {flag} (0 picks a free port)"
+        )
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,238 @@
+//! The listener's event bus and the consumer that never misses a capture.
+//!
+//! The writer announces every committed capture and attempt on a
+//! `tokio::sync::broadcast` channel (bounded, so a stalled consumer costs no
+//! memory). Each consumer (the SSE feed, the NDJSON and line output, the TUI)
+//! reads it through a [`Feed`]: when it falls behind and the channel drops
+//! events for it, the feed reads what it missed from the store and goes on, and
+//! it drops duplicates by id, so every consumer sees every capture exactly once
+//! and in order.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::capture::{Attempt, Capture};
+use crate::store::{self, Filter, ReadPool};
+
+/// How many events the bus holds for a consumer that has not read them yet.
+pub const BUS_CAPACITY: usize = 1024;
+/// Bodies larger than this are not kept on the bus; consumers that need them
+/// read them from the store. Bounds the bus's memory to about 64 MiB.
+const BUS_BODY_LIMIT: usize = 64 << 10;
+/// Captures read from the store per catch-up step.
+const CATCH_UP_BATCH: usize = 256;
+
+/// One thing that happened in the listener.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A capture was stored.
+    Capture(Arc<CaptureEvent>),
+    /// A delivery attempt was stored.
+    Attempt(Arc<AttemptEvent>),
+    /// Something a person should know (a store error, a warning).
+    Notice(Arc<Notice>),
+}
+
+/// A stored capture, with its JSON made once and shared by every subscriber.
+#[derive(Debug)]
+pub struct CaptureEvent {
+    /// The capture; its body is empty when `body_elided`.
+    pub capture: Arc<Capture>,
+    /// The body was too large for the bus; read it from the store.
+    pub body_elided: bool,
+    json: OnceLock<Bytes>,
+}
+
+impl CaptureEvent {
+    /// Wraps a complete capture.
+    pub fn new(capture: Arc<Capture>) -> CaptureEvent {
+        CaptureEvent {
+            capture,
+            body_elided: false,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The capture's JSON (made on first use). Callers check `body_elided` first.
+    pub fn json(&self) -> &Bytes {
+        self.json
+            .get_or_init(|| Bytes::from(self.capture.to_json_string()))
+    }
+}
+
+/// A stored attempt.
+#[derive(Debug)]
+pub struct AttemptEvent {
+    /// The attempt.
+    pub attempt: Attempt,
+    json: OnceLock<Bytes>,
+}
+
+impl AttemptEvent {
+    /// The attempt's JSON (made on first use).
+    pub fn json(&self) -> &Bytes {
+        self.json
+            .get_or_init(|| Bytes::from(self.attempt.to_json().to_string()))
+    }
+}
+
+/// How serious a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Something failed.
+    Error,
+    /// Something is off.
+    Warn,
+    /// Worth knowing.
+    Info,
+    /// Detail for -v.
+    Debug,
+}
+
+/// A message for the person running the listener.
+#[derive(Debug)]
+pub struct Notice {
+    /// How serious.
+    pub level: Level,
+    /// What happened, in a sentence.
+    pub message: String,
+}
+
+impl Event {
+    /// The event for a stored capture; large bodies stay off the bus.
+    pub fn capture(capture: Arc<Capture>) -> Event {
+        if capture.request.body.len() <= BUS_BODY_LIMIT {
+            return Event::Capture(Arc::new(CaptureEvent::new(capture)));
+        }
+        let mut light = Capture::clone(&capture);
+        light.request.body = Bytes::new();
+        Event::Capture(Arc::new(CaptureEvent {
+            capture: Arc::new(light),
+            body_elided: true,
+            json: OnceLock::new(),
+        }))
+    }
+
+    /// The event for a stored attempt.
+    pub fn attempt(attempt: Attempt) -> Event {
+        Event::Attempt(Arc::new(AttemptEvent {
+            attempt,
+            json: OnceLock::new(),
+        }))
+    }
+
+    /// A notice.
+    pub fn notice(level: Level, message: impl Into<String>) -> Event {
+        Event::Notice(Arc::new(Notice {
+            level,
+            message: message.into(),
+        }))
+    }
+
+    /// An error notice.
+    pub fn error(message: impl Into<String>) -> Event {
+        Event::notice(Level::Error, message)
+    }
+}
+
+/// Where a [`Feed`] starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// With the next capture stored after the feed was opened.
+    Live,
+    /// With the first capture whose id is above this one.
+    After(i64),
+    /// With the newest N captures already stored.
+    Newest(u64),
+}
+
+/// A consumer's view of the bus: every capture exactly once, in id order, with
+/// the attempts and notices that arrive in between.
+pub struct Feed {
+    rx: broadcast::Receiver<Event>,
+    pool: ReadPool,
+    filter: Filter,
+    cursor: i64,
+    catching_up: bool,
+    backlog: VecDeque<Arc<CaptureEvent>>,
+}
+
+impl Feed {
+    /// Subscribes first, then fixes the starting point from the store, so that a
+    /// capture stored in between is found in one or the other (and the ids drop
+    /// the duplicate).
+    pub async fn open(
+        bus: &broadcast::Sender<Event>,
+        pool: ReadPool,
+        filter: Filter,
+        start: Start,
+    ) -> anyhow::Result<Feed> {
+        let rx = bus.subscribe();
+        let cursor = match start {
+            Start::After(id) => id,
+            Start::Live | Start::Newest(_) => {
+                let newest = pool.run(store::newest_id).await?.unwrap_or(0);
+                match start {
+                    Start::Newest(n) => newest.saturating_sub(n as i64).max(0),
+                    _ => newest,
+                }
+            }
+        };
+        Ok(Feed {
+            rx,
+            pool,
+            filter,
+            cursor,
+            catching_up: start != Start::Live,
+            backlog: VecDeque::new(),
+        })
+    }
+
+    /// The id of the newest capture handed out (or passed over by the filter).
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// The next event; `None` once the listener has shut down and everything
+    /// stored has been handed out.
+    pub async fn next(&mut self) -> anyhow::Result<Option<Event>> {
+        loop {
+            if let Some(capture) = self.backlog.pop_front() {
+                self.cursor = capture.capture.id;
+                return Ok(Some(Event::Capture(capture)));
+            }
+            if self.catching_up {
+                let (cursor, filter) = (self.cursor, self.filter.clone());
+                let batch = self
+                    .pool
+                    .run(move |c| store::after(c, cursor, &filter, CATCH_UP_BATCH))
+                    .await?;
+                self.catching_up = batch.len() == CATCH_UP_BATCH;
+                self.backlog.extend(
+                    batch
+                        .into_iter()
+                        .map(|c| Arc::new(CaptureEvent::new(Arc::new(c)))),
+                );
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(Event::Capture(event)) => {
+                    let id = event.capture.id;
+                    if id <= self.cursor {
+                        continue;
+                    }
+                    self.cursor = id;
+                    if self.filter.matches(&event.capture.request) {
+                        return Ok(Some(Event::Capture(event)));
+                    }
+                }
+                Ok(other) => return Ok(Some(other)),
+                Err(RecvError::Lagged(_)) => self.catching_up = true,
+                Err(RecvError::Closed) => return Ok(None),
+            }
+        }
+    }
+}

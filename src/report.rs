@@ -1,0 +1,243 @@
+//! What `whisper listen` prints when it is not showing the terminal UI: one
+//! human line per capture and attempt, or NDJSON events (`--json`) whose first
+//! line tells where the listener is. Errors and warnings go to standard error in
+//! line mode, and into the stream as `error`/`warning` events in JSON mode.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::capture::{Attempt, Capture, format_time};
+use crate::config::OutputMode;
+use crate::feed::{Event, Feed, Level, Notice};
+use crate::paint::Paint;
+use crate::sanitize::sanitize;
+use crate::units::{format_latency, format_size};
+
+/// Where the listener is, for the first line.
+pub struct Listening<'a> {
+    /// Receiver address.
+    pub receiver: SocketAddr,
+    /// Inspector address.
+    pub inspector: SocketAddr,
+    /// The store.
+    pub db: &'a Path,
+}
+
+/// Prints listener events to standard output.
+pub struct Reporter {
+    mode: OutputMode,
+    paint: Paint,
+    verbosity: i8,
+}
+
+impl Reporter {
+    /// A reporter for the given mode.
+    pub fn new(mode: OutputMode, color: bool, verbosity: i8) -> Reporter {
+        Reporter {
+            mode,
+            paint: Paint::new(color),
+            verbosity,
+        }
+    }
+
+    /// The first output: where the listener listens.
+    pub fn listening(&self, at: &Listening) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.mode {
+            OutputMode::Json => {
+                let line = json!({
+                    "event": "listening",
+                    "receiver": format!("http://{}", at.receiver),
+                    "inspector": format!("http://{}", at.inspector),
+                    "db": at.db.display().to_string(),
+                });
+                writeln!(out, "{line}")?;
+            }
+            OutputMode::Lines => {
+                let p = &self.paint;
+                writeln!(
+                    out,
+                    "{} on {}",
+                    p.bold("whisper is listening"),
+                    p.cyan(format!("http://{}", at.receiver))
+                )?;
+                writeln!(out, "  inspector  http://{}", at.inspector)?;
+                writeln!(out, "  store      {}", at.db.display())?;
+                writeln!(out, "{}", p.dim("Press Ctrl-C to stop."))?;
+            }
+        }
+        out.flush()
+    }
+
+    /// Prints one event.
+    pub fn event(&self, event: &Event) -> std::io::Result<()> {
+        match event {
+            Event::Capture(c) => self.capture(&c.capture),
+            Event::Attempt(a) => self.attempt(&a.attempt),
+            Event::Notice(n) => self.notice(n),
+        }
+    }
+
+    fn capture(&self, capture: &Capture) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.mode {
+            OutputMode::Json => {
+                let mut value = json!({ "event": "capture" });
+                merge(&mut value, capture.summary().to_json());
+                writeln!(out, "{value}")?;
+            }
+            OutputMode::Lines => writeln!(out, "{}", self.capture_line(capture))?,
+        }
+        out.flush()
+    }
+
+    /// The human line for a capture.
+    pub fn capture_line(&self, capture: &Capture) -> String {
+        let p = &self.paint;
+        let r = &capture.request;
+        let mut line = format!(
+            "{} {} {} {} {}",
+            p.bold(format!("#{}", capture.id)),
+            p.dim(local_time(r.received_at)),
+            p.cyan(sanitize(&r.method)),
+            sanitize(&r.target),
+            p.dim(format!("({})", format_size(r.body_size))),
+        );
+        if r.status == 413 {
+            line.push_str(&format!(
+                " {}",
+                p.red("413 rejected: body over --max-body-size")
+            ));
+        }
+        line
+    }
+
+    fn attempt(&self, attempt: &Attempt) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.mode {
+            OutputMode::Json => {
+                let mut value = json!({ "event": "attempt" });
+                merge(&mut value, attempt.to_json());
+                writeln!(out, "{value}")?;
+            }
+            OutputMode::Lines => {
+                let p = &self.paint;
+                let outcome = match (&attempt.error, attempt.status) {
+                    (Some(error), _) => p.red(sanitize(error)),
+                    (None, Some(status)) => {
+                        format!(
+                            "{} in {}",
+                            p.status(status),
+                            format_latency(attempt.duration)
+                        )
+                    }
+                    (None, None) => p.red("no answer"),
+                };
+                writeln!(
+                    out,
+                    "{} → {} {}",
+                    p.bold(format!("#{}", attempt.capture_id)),
+                    sanitize(&attempt.target),
+                    outcome
+                )?;
+            }
+        }
+        out.flush()
+    }
+
+    fn notice(&self, notice: &Notice) -> std::io::Result<()> {
+        let wanted = match notice.level {
+            Level::Error => true,
+            Level::Warn | Level::Info => self.verbosity >= 0,
+            Level::Debug => self.verbosity >= 1,
+        };
+        if !wanted {
+            return Ok(());
+        }
+        match self.mode {
+            OutputMode::Json => {
+                let kind = match notice.level {
+                    Level::Error => "error",
+                    Level::Warn => "warning",
+                    Level::Info | Level::Debug => "info",
+                };
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "{}",
+                    json!({ "event": kind, "message": notice.message, "time": format_time(crate::capture::now_micros()) })
+                )?;
+                out.flush()
+            }
+            OutputMode::Lines => {
+                let p = Paint::new(self.paint_stderr());
+                let label = match notice.level {
+                    Level::Error => p.red("whisper: error:"),
+                    Level::Warn => p.yellow("whisper: warning:"),
+                    Level::Info | Level::Debug => p.dim("whisper:"),
+                };
+                let mut err = std::io::stderr().lock();
+                writeln!(err, "{label} {}", notice.message)
+            }
+        }
+    }
+
+    fn paint_stderr(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.paint.enabled() && std::io::stderr().is_terminal()
+    }
+}
+
+/// Copies the fields of `extra` (an object) into `into` (an object).
+fn merge(into: &mut serde_json::Value, extra: serde_json::Value) {
+    if let (Some(into), serde_json::Value::Object(extra)) = (into.as_object_mut(), extra) {
+        into.extend(extra);
+    }
+}
+
+/// `HH:MM:SS` in local time.
+pub fn local_time(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Prints every event of the feed until it ends or `stop` fires; after `stop`,
+/// prints what is still pending (nothing stored goes unreported) and returns.
+pub async fn run(mut feed: Feed, reporter: Reporter, stop: tokio_util::sync::CancellationToken) {
+    loop {
+        let next = tokio::select! {
+            next = feed.next() => next,
+            () = stop.cancelled() => break,
+        };
+        match next {
+            Ok(Some(event)) => {
+                if reporter.event(&event).is_err() {
+                    return; // stdout is gone; nothing more to say
+                }
+            }
+            Ok(None) => return,
+            Err(e) => {
+                let _ = reporter.event(&Event::error(format!("cannot read the store: {e:#}")));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    // Shutting down: the writer has finished, so whatever is left is on the bus
+    // or in the store already.
+    while let Ok(Ok(Some(event))) =
+        tokio::time::timeout(Duration::from_millis(100), feed.next()).await
+    {
+        if reporter.event(&event).is_err() {
+            return;
+        }
+    }
+}

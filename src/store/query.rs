@@ -1,0 +1,222 @@
+//! Reading the store: one capture, pages of summaries, captures after an id (for
+//! the feed's catch-up), and deleting. Plain functions over a connection, so
+//! every command and the listener's tasks share them.
+
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::capture::{
+    self, Attempt, AttemptBrief, AttemptKind, Capture, NewCapture, Source, Summary,
+};
+use crate::error::Error;
+
+/// Which captures a listing or a feed wants. Empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Method, compared without case.
+    pub method: Option<String>,
+    /// Path glob (see [`crate::glob`]).
+    pub path: Option<String>,
+}
+
+impl Filter {
+    /// Whether a capture passes the filter (for live events).
+    pub fn matches(&self, capture: &NewCapture) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(&capture.method))
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|p| crate::glob::matches(p, capture.path()))
+    }
+
+    fn method_upper(&self) -> Option<String> {
+        self.method.as_ref().map(|m| m.to_ascii_uppercase())
+    }
+}
+
+/// The newest capture id, if any.
+pub fn newest_id(conn: &Connection) -> anyhow::Result<Option<i64>> {
+    Ok(conn.query_row("SELECT max(id) FROM captures", [], |r| r.get(0))?)
+}
+
+/// Turns `last` or a number into an existing capture id, or the documented
+/// "no capture" error.
+pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
+    let newest = newest_id(conn)?;
+    if text.eq_ignore_ascii_case("last") {
+        return newest.ok_or_else(|| Error::Empty.into());
+    }
+    let id: i64 = text.parse().map_err(|_| {
+        Error::usage(format!(
+            "{text:?} is not a capture id; give a number or `last`"
+        ))
+    })?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM captures WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        Ok(id)
+    } else {
+        Err(Error::NoCapture { id, newest }.into())
+    }
+}
+
+const CAPTURE_COLUMNS: &str = "c.id, c.received_at, c.method, c.target, c.http_version,
+    c.remote_addr, c.body_size, c.status, c.source, p.headers, p.body";
+
+fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
+    let headers: Vec<u8> = row.get(9)?;
+    let body: Vec<u8> = row.get(10)?;
+    let source: String = row.get(8)?;
+    Ok(Capture {
+        id: row.get(0)?,
+        request: NewCapture {
+            received_at: row.get(1)?,
+            method: row.get(2)?,
+            target: row.get(3)?,
+            http_version: row.get(4)?,
+            remote_addr: row.get(5)?,
+            body_size: row.get::<_, i64>(6)? as u64,
+            status: row.get(7)?,
+            source: Source::from_name(&source),
+            headers: capture::decode_headers(&headers),
+            body: Bytes::from(body),
+        },
+        attempts: Vec::new(),
+    })
+}
+
+fn attempts_of(conn: &Connection, capture_id: i64) -> anyhow::Result<Vec<Attempt>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, capture_id, kind, target, started_at, duration_us, status,
+            response_headers, response_body, response_body_size, error
+         FROM attempts WHERE capture_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([capture_id], |row| {
+        let kind: String = row.get(2)?;
+        let headers: Vec<u8> = row.get(7)?;
+        let body: Vec<u8> = row.get(8)?;
+        Ok(Attempt {
+            id: row.get(0)?,
+            capture_id: row.get(1)?,
+            kind: if kind == "replay" {
+                AttemptKind::Replay
+            } else {
+                AttemptKind::Forward
+            },
+            target: row.get(3)?,
+            started_at: row.get(4)?,
+            duration: std::time::Duration::from_micros(row.get::<_, i64>(5)?.max(0) as u64),
+            status: row.get(6)?,
+            response_headers: capture::decode_headers(&headers),
+            response_body: Bytes::from(body),
+            response_body_size: row.get::<_, i64>(9)? as u64,
+            error: row.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One capture with its attempts, or `None`.
+pub fn get(conn: &Connection, id: i64) -> anyhow::Result<Option<Capture>> {
+    let capture = conn
+        .prepare_cached(&format!(
+            "SELECT {CAPTURE_COLUMNS} FROM captures c JOIN payloads p ON p.capture_id = c.id
+             WHERE c.id = ?1"
+        ))?
+        .query_row([id], capture_from_row)
+        .optional()?;
+    match capture {
+        Some(mut capture) => {
+            capture.attempts = attempts_of(conn, id)?;
+            Ok(Some(capture))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Up to `limit` captures with an id above `after`, oldest first, that pass the
+/// filter, each with its attempts: the feed's backlog and catch-up.
+pub fn after(
+    conn: &Connection,
+    after: i64,
+    filter: &Filter,
+    limit: usize,
+) -> anyhow::Result<Vec<Capture>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CAPTURE_COLUMNS} FROM captures c JOIN payloads p ON p.capture_id = c.id
+         WHERE c.id > ?1 AND (?2 IS NULL OR upper(c.method) = ?2)
+           AND (?3 IS NULL OR glob_match(?3, c.path))
+         ORDER BY c.id LIMIT ?4"
+    ))?;
+    let mut captures = stmt
+        .query_map(
+            params![after, filter.method_upper(), filter.path, limit as i64],
+            capture_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    for capture in &mut captures {
+        capture.attempts = attempts_of(conn, capture.id)?;
+    }
+    Ok(captures)
+}
+
+/// Up to `limit` summaries, newest first, with ids below `before` (if given)
+/// that pass the filter.
+pub fn list(
+    conn: &Connection,
+    filter: &Filter,
+    before: Option<i64>,
+    limit: usize,
+) -> anyhow::Result<Vec<Summary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.received_at, c.method, c.target, c.body_size, c.content_type,
+            c.status, c.source, a.status, a.error, a.id IS NOT NULL
+         FROM captures c
+         LEFT JOIN attempts a ON a.id =
+            (SELECT max(id) FROM attempts WHERE capture_id = c.id)
+         WHERE (?1 IS NULL OR c.id < ?1) AND (?2 IS NULL OR upper(c.method) = ?2)
+           AND (?3 IS NULL OR glob_match(?3, c.path))
+         ORDER BY c.id DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![before, filter.method_upper(), filter.path, limit as i64],
+        |row| {
+            let source: String = row.get(7)?;
+            let has_attempt: bool = row.get(10)?;
+            Ok(Summary {
+                id: row.get(0)?,
+                received_at: row.get(1)?,
+                method: row.get(2)?,
+                target: row.get(3)?,
+                body_size: row.get::<_, i64>(4)? as u64,
+                content_type: row.get(5)?,
+                status: row.get(6)?,
+                source: Source::from_name(&source),
+                last_attempt: if has_attempt {
+                    Some(AttemptBrief {
+                        status: row.get(8)?,
+                        error: row.get(9)?,
+                    })
+                } else {
+                    None
+                },
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes every capture; returns how many.
+pub fn clear_all(conn: &Connection) -> anyhow::Result<usize> {
+    Ok(conn.execute("DELETE FROM captures", [])?)
+}
+
+/// Deletes the captures with ids below `id`; returns how many.
+pub fn clear_before(conn: &Connection, id: i64) -> anyhow::Result<usize> {
+    Ok(conn.execute("DELETE FROM captures WHERE id < ?1", [id])?)
+}

@@ -1,0 +1,399 @@
+//! The single writer of the listener: one thread owns the write connection, takes
+//! every capture and attempt from a queue and commits them in groups. A request is
+//! answered only once its group is committed, so a 2xx always means "stored".
+//! While one group commits, the next one gathers; under load, one commit serves
+//! many requests (group commit).
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rusqlite::{Connection, TransactionBehavior, params};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::capture::{self, Attempt, AttemptKind, Capture, Headers, NewCapture};
+use crate::feed::Event;
+
+/// Most jobs committed in one transaction.
+const MAX_GROUP: usize = 512;
+/// Jobs waiting for the writer before senders wait for room.
+const QUEUE: usize = 8192;
+
+/// Why something could not be stored. Cloned to every request of a failed group.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite or the file system refused the write.
+    #[error("cannot write to the store {path}: {message}")]
+    Write {
+        /// The store's path.
+        path: String,
+        /// What failed.
+        message: String,
+    },
+    /// The writer has stopped (the listener is shutting down).
+    #[error("the store writer has stopped")]
+    Closed,
+}
+
+/// An attempt to be stored.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    /// The capture delivered.
+    pub capture_id: i64,
+    /// Forward or replay.
+    pub kind: AttemptKind,
+    /// Where it went.
+    pub target: String,
+    /// Start, µs since the epoch.
+    pub started_at: i64,
+    /// How long it took.
+    pub duration: Duration,
+    /// The target's status.
+    pub status: Option<u16>,
+    /// The target's answer headers.
+    pub response_headers: Headers,
+    /// The target's answer body (already capped).
+    pub response_body: bytes::Bytes,
+    /// The answer body's full size.
+    pub response_body_size: u64,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+enum Job {
+    Capture(
+        NewCapture,
+        oneshot::Sender<Result<Arc<Capture>, StoreError>>,
+    ),
+    Attempt(NewAttempt, oneshot::Sender<Result<Attempt, StoreError>>),
+    /// Commit what is queued, then stop.
+    Stop,
+}
+
+/// The handle to the writer thread. Cheap to clone; the thread ends when the
+/// last handle is gone and the queue is drained.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+    thread: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+impl Writer {
+    /// Opens the store for writing and starts the writer thread. Stored captures
+    /// and attempts are announced on `events` after their commit, in id order.
+    pub fn start(
+        path: &Path,
+        retain: Option<u64>,
+        events: broadcast::Sender<Event>,
+    ) -> anyhow::Result<Writer> {
+        let conn = super::open(path)?;
+        // Checkpoints run on a thread of their own, so commits never wait for one.
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
+            .context("cannot configure the store")?;
+        // Prove now, not at the first request, that the file can be written.
+        conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
+            .with_context(|| format!("cannot write to the store {}", path.display()))?;
+        let identity = FileIdentity::of(path)
+            .with_context(|| format!("cannot inspect the store {}", path.display()))?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let (stop_checkpoints, checkpoint_rx) = std_mpsc::channel::<()>();
+        let checkpointer = Checkpointer::start(path, checkpoint_rx)?;
+        let state = WriterThread {
+            conn,
+            path: path.to_path_buf(),
+            identity,
+            retain,
+            events,
+        };
+        let thread = std::thread::Builder::new()
+            .name("whisper-store".into())
+            .spawn(move || {
+                state.run(rx);
+                drop(stop_checkpoints);
+                checkpointer.finish();
+            })
+            .context("cannot start the store writer")?;
+        Ok(Writer {
+            tx,
+            thread: Arc::new(Mutex::new(Some(thread))),
+        })
+    }
+
+    /// Stores a capture; returns it with its id once committed.
+    pub async fn insert(&self, capture: NewCapture) -> Result<Arc<Capture>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job::Capture(capture, reply))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Stores an attempt; returns it with its id once committed.
+    pub async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job::Attempt(attempt, reply))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Commits everything queued so far and stops the writer; later writes
+    /// fail with [`StoreError::Closed`]. Blocks until the thread has ended.
+    pub fn finish(self) {
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(thread) = thread {
+            let _ = self.tx.blocking_send(Job::Stop);
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Device and inode of the store file: if the path stops naming the file we
+/// opened (deleted, its directory removed or replaced), commits would go to an
+/// orphan that vanishes at exit, so they must fail instead.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileIdentity(u64, u64);
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(path: &Path) -> std::io::Result<FileIdentity> {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = std::fs::metadata(path)?;
+        Ok(FileIdentity(meta.dev(), meta.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> std::io::Result<FileIdentity> {
+        std::fs::metadata(path).map(|_| FileIdentity(0, 0))
+    }
+}
+
+struct WriterThread {
+    conn: Connection,
+    path: PathBuf,
+    identity: FileIdentity,
+    retain: Option<u64>,
+    events: broadcast::Sender<Event>,
+}
+
+/// What a committed group produced, to be answered and announced.
+enum Done {
+    Capture(
+        Arc<Capture>,
+        oneshot::Sender<Result<Arc<Capture>, StoreError>>,
+    ),
+    Attempt(Attempt, oneshot::Sender<Result<Attempt, StoreError>>),
+}
+
+impl WriterThread {
+    fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        let mut group = Vec::with_capacity(MAX_GROUP);
+        let mut stopping = false;
+        while let Some(job) = rx.blocking_recv() {
+            let mut next = Some(job);
+            while let Some(job) = next.take() {
+                match job {
+                    Job::Stop => stopping = true,
+                    job => group.push(job),
+                }
+                if group.len() < MAX_GROUP {
+                    next = rx.try_recv().ok();
+                }
+            }
+            if !group.is_empty() {
+                self.commit(&mut group);
+            }
+            if stopping {
+                // Whatever raced in after the stop is refused, not lost silently.
+                rx.close();
+                while let Ok(job) = rx.try_recv() {
+                    if !matches!(job, Job::Stop) {
+                        group.push(job);
+                    }
+                }
+                if !group.is_empty() {
+                    self.commit(&mut group);
+                }
+                return;
+            }
+        }
+    }
+
+    fn commit(&mut self, group: &mut Vec<Job>) {
+        match self.write(group) {
+            Ok(done) => {
+                for item in done {
+                    match item {
+                        Done::Capture(capture, reply) => {
+                            let _ = reply.send(Ok(capture.clone()));
+                            let _ = self.events.send(Event::capture(capture));
+                        }
+                        Done::Attempt(attempt, reply) => {
+                            let _ = reply.send(Ok(attempt.clone()));
+                            let _ = self.events.send(Event::attempt(attempt));
+                        }
+                    }
+                }
+            }
+            Err(err) => {
+                let err = StoreError::Write {
+                    path: self.path.display().to_string(),
+                    message: format!("{err:#}"),
+                };
+                let mut lost = 0;
+                for job in group.drain(..) {
+                    match job {
+                        Job::Capture(_, reply) => {
+                            lost += 1;
+                            let _ = reply.send(Err(err.clone()));
+                        }
+                        Job::Attempt(_, reply) => {
+                            let _ = reply.send(Err(err.clone()));
+                        }
+                        Job::Stop => {}
+                    }
+                }
+                let _ = self.events.send(Event::error(format!(
+                    "{err}; answered 503 to {lost} request(s), nothing was acknowledged"
+                )));
+            }
+        }
+    }
+
+    /// Writes the whole group in one transaction. On error nothing is kept.
+    fn write(&mut self, group: &mut Vec<Job>) -> anyhow::Result<Vec<Done>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Vec::with_capacity(group.len());
+        let mut newest = None;
+        {
+            let mut insert_capture = tx.prepare_cached(
+                "INSERT INTO captures (received_at, method, target, path, http_version,
+                    remote_addr, body_size, content_type, status, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut insert_payload = tx.prepare_cached(
+                "INSERT INTO payloads (capture_id, headers, body) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut insert_attempt = tx.prepare_cached(
+                "INSERT INTO attempts (capture_id, kind, target, started_at, duration_us, status,
+                    response_headers, response_body, response_body_size, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for job in group.drain(..) {
+                match job {
+                    Job::Capture(c, reply) => {
+                        insert_capture.execute(params![
+                            c.received_at,
+                            c.method,
+                            c.target,
+                            c.path(),
+                            c.http_version,
+                            c.remote_addr,
+                            c.body_size as i64,
+                            capture::content_type(&c.headers),
+                            c.status,
+                            c.source.as_str(),
+                        ])?;
+                        let id = tx.last_insert_rowid();
+                        insert_payload.execute(params![
+                            id,
+                            capture::encode_headers(&c.headers),
+                            c.body.as_ref()
+                        ])?;
+                        newest = Some(id);
+                        done.push(Done::Capture(
+                            Arc::new(Capture {
+                                id,
+                                request: c,
+                                attempts: Vec::new(),
+                            }),
+                            reply,
+                        ));
+                    }
+                    Job::Stop => {}
+                    Job::Attempt(a, reply) => {
+                        insert_attempt.execute(params![
+                            a.capture_id,
+                            match a.kind {
+                                AttemptKind::Forward => "forward",
+                                AttemptKind::Replay => "replay",
+                            },
+                            a.target,
+                            a.started_at,
+                            a.duration.as_micros() as i64,
+                            a.status,
+                            capture::encode_headers(&a.response_headers),
+                            a.response_body.as_ref(),
+                            a.response_body_size as i64,
+                            a.error,
+                        ])?;
+                        done.push(Done::Attempt(
+                            Attempt {
+                                id: tx.last_insert_rowid(),
+                                capture_id: a.capture_id,
+                                kind: a.kind,
+                                target: a.target,
+                                started_at: a.started_at,
+                                duration: a.duration,
+                                status: a.status,
+                                response_headers: a.response_headers,
+                                response_body: a.response_body,
+                                response_body_size: a.response_body_size,
+                                error: a.error,
+                            },
+                            reply,
+                        ));
+                    }
+                }
+            }
+            if let (Some(retain), Some(newest)) = (self.retain, newest) {
+                // Ids are contiguous (one writer, no gaps but those `clear` cuts
+                // below), so the newest N are those above newest - N.
+                tx.prepare_cached("DELETE FROM captures WHERE id <= ?1")?
+                    .execute([newest - retain as i64])?;
+            }
+        }
+        if FileIdentity::of(&self.path).ok() != Some(self.identity) {
+            anyhow::bail!(
+                "the file was removed or replaced while whisper was running; restore it or restart whisper"
+            );
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+}
+
+/// Runs WAL checkpoints off the writer's path: passive ones twice a second while
+/// the listener runs, a truncating one at the end.
+struct Checkpointer {
+    thread: JoinHandle<()>,
+}
+
+impl Checkpointer {
+    fn start(path: &Path, stop: std_mpsc::Receiver<()>) -> anyhow::Result<Checkpointer> {
+        let conn = super::open(path)?;
+        let thread = std::thread::Builder::new()
+            .name("whisper-checkpoint".into())
+            .spawn(move || {
+                while let Err(std_mpsc::RecvTimeoutError::Timeout) =
+                    stop.recv_timeout(Duration::from_millis(500))
+                {
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+                let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            })
+            .context("cannot start the store checkpointer")?;
+        Ok(Checkpointer { thread })
+    }
+
+    fn finish(self) {
+        let _ = self.thread.join();
+    }
+}
