@@ -42,6 +42,58 @@ impl Source {
     }
 }
 
+/// The outcome of checking a request's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The signature matches a configured secret (and the timestamp is fresh).
+    Valid,
+    /// The signature is wrong or malformed.
+    Invalid,
+    /// The signature matches but the timestamp is outside the tolerance.
+    Expired,
+    /// A secret is configured but the request carries no signature.
+    Unsigned,
+    /// No secret is configured for the provider.
+    Unknown,
+}
+
+impl Verdict {
+    /// The name stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "invalid",
+            Verdict::Expired => "expired",
+            Verdict::Unsigned => "unsigned",
+            Verdict::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a stored or typed name.
+    pub fn from_name(name: &str) -> Option<Verdict> {
+        Some(match name {
+            "valid" => Verdict::Valid,
+            "invalid" => Verdict::Invalid,
+            "expired" => Verdict::Expired,
+            "unsigned" => Verdict::Unsigned,
+            "unknown" => Verdict::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// The verdict on a request's signature, with the reason a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// The provider (or configured scheme) the request was checked as.
+    pub provider: Option<String>,
+    /// The outcome.
+    pub verdict: Verdict,
+    /// Why, when it is not `valid`.
+    pub reason: Option<String>,
+}
+
 /// A request as it arrived, before it has an id.
 #[derive(Debug, Clone)]
 pub struct NewCapture {
@@ -65,6 +117,8 @@ pub struct NewCapture {
     pub status: u16,
     /// Where it came from.
     pub source: Source,
+    /// The signature check, when the request looked signed or a secret applied.
+    pub verification: Option<Verification>,
 }
 
 /// A stored capture.
@@ -106,6 +160,8 @@ pub struct Summary {
     pub status: u16,
     /// Where it came from.
     pub source: Source,
+    /// The signature check.
+    pub verification: Option<Verification>,
     /// The latest attempt, if any.
     pub last_attempt: Option<AttemptBrief>,
 }
@@ -294,6 +350,7 @@ struct CaptureJson<'a> {
     body: Option<&'a str>,
     body_base64: String,
     body_size: u64,
+    verification: Option<&'a Verification>,
     response: Response,
     source: Source,
     attempts: Vec<AttemptJson<'a>>,
@@ -325,6 +382,7 @@ struct SummaryJson<'a> {
     query: Option<&'a str>,
     body_size: u64,
     content_type: Option<&'a str>,
+    verification: Option<&'a Verification>,
     response: Response,
     source: Source,
     last_attempt: Option<&'a AttemptBrief>,
@@ -383,6 +441,7 @@ impl Capture {
             body: std::str::from_utf8(&r.body).ok(),
             body_base64: BASE64.encode(&r.body),
             body_size: r.body_size,
+            verification: r.verification.as_ref(),
             response: Response { status: r.status },
             source: r.source,
             attempts: self.attempts.iter().map(Attempt::json).collect(),
@@ -416,6 +475,7 @@ impl Capture {
             content_type: content_type(&r.headers),
             status: r.status,
             source: r.source,
+            verification: r.verification.clone(),
             last_attempt: self.attempts.last().map(Attempt::brief),
         }
     }
@@ -434,6 +494,7 @@ impl Summary {
             query,
             body_size: self.body_size,
             content_type: self.content_type.as_deref(),
+            verification: self.verification.as_ref(),
             response: Response {
                 status: self.status,
             },

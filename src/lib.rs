@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     filter: Filter {
                         method: args.method,
                         path: args.path,
+                        ..Filter::default()
                     },
                     json: args.json,
                 },

@@ -68,6 +68,7 @@ impl Receiver {
             body_size: 0,
             status: self.response.status.as_u16(),
             source: Source::Listen,
+            verification: None,
         };
 
         let declared = parts

@@ -6,7 +6,8 @@ use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::capture::{
-    self, Attempt, AttemptBrief, AttemptKind, Capture, NewCapture, Source, Summary,
+    self, Attempt, AttemptBrief, AttemptKind, Capture, NewCapture, Source, Summary, Verdict,
+    Verification,
 };
 use crate::error::Error;
 
@@ -17,6 +18,10 @@ pub struct Filter {
     pub method: Option<String>,
     /// Path glob (see [`crate::glob`]).
     pub path: Option<String>,
+    /// Provider name of the verification.
+    pub provider: Option<String>,
+    /// Only these verdicts (empty: any, including none).
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Filter {
@@ -29,6 +34,30 @@ impl Filter {
                 .path
                 .as_deref()
                 .is_none_or(|p| crate::glob::matches(p, capture.path()))
+            && self.provider.as_deref().is_none_or(|p| {
+                capture
+                    .verification
+                    .as_ref()
+                    .and_then(|v| v.provider.as_deref())
+                    .is_some_and(|q| q.eq_ignore_ascii_case(p))
+            })
+            && (self.verdicts.is_empty()
+                || capture
+                    .verification
+                    .as_ref()
+                    .is_some_and(|v| self.verdicts.contains(&v.verdict)))
+    }
+
+    /// The verdicts as a comma-separated list for SQL (`instr` matching), or NULL.
+    fn verdict_list(&self) -> Option<String> {
+        (!self.verdicts.is_empty()).then(|| {
+            let names: Vec<&str> = self.verdicts.iter().map(|v| v.as_str()).collect();
+            format!(",{},", names.join(","))
+        })
+    }
+
+    fn provider_lower(&self) -> Option<String> {
+        self.provider.as_ref().map(|p| p.to_ascii_lowercase())
     }
 
     fn method_upper(&self) -> Option<String> {
@@ -66,7 +95,26 @@ pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
 }
 
 const CAPTURE_COLUMNS: &str = "c.id, c.received_at, c.method, c.target, c.http_version,
-    c.remote_addr, c.body_size, c.status, c.source, p.headers, p.body";
+    c.remote_addr, c.body_size, c.status, c.source, p.headers, p.body,
+    c.provider, c.verdict, c.reason";
+
+/// The SQL form of [`Filter`], over `captures c`, with parameters ?2 to ?5.
+const FILTER_SQL: &str = "(?2 IS NULL OR upper(c.method) = ?2)
+    AND (?3 IS NULL OR glob_match(?3, c.path))
+    AND (?4 IS NULL OR lower(c.provider) = ?4)
+    AND (?5 IS NULL OR instr(?5, ',' || c.verdict || ',') > 0)";
+
+fn verification_from(
+    provider: Option<String>,
+    verdict: Option<String>,
+    reason: Option<String>,
+) -> Option<Verification> {
+    Some(Verification {
+        provider,
+        verdict: Verdict::from_name(verdict.as_deref()?)?,
+        reason,
+    })
+}
 
 fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
     let headers: Vec<u8> = row.get(9)?;
@@ -85,6 +133,7 @@ fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
             source: Source::from_name(&source),
             headers: capture::decode_headers(&headers),
             body: Bytes::from(body),
+            verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
         },
         attempts: Vec::new(),
     })
@@ -149,13 +198,19 @@ pub fn after(
 ) -> anyhow::Result<Vec<Capture>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CAPTURE_COLUMNS} FROM captures c JOIN payloads p ON p.capture_id = c.id
-         WHERE c.id > ?1 AND (?2 IS NULL OR upper(c.method) = ?2)
-           AND (?3 IS NULL OR glob_match(?3, c.path))
-         ORDER BY c.id LIMIT ?4"
+         WHERE c.id > ?1 AND {FILTER_SQL}
+         ORDER BY c.id LIMIT ?6"
     ))?;
     let mut captures = stmt
         .query_map(
-            params![after, filter.method_upper(), filter.path, limit as i64],
+            params![
+                after,
+                filter.method_upper(),
+                filter.path,
+                filter.provider_lower(),
+                filter.verdict_list(),
+                limit as i64
+            ],
             capture_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
@@ -173,18 +228,25 @@ pub fn list(
     before: Option<i64>,
     limit: usize,
 ) -> anyhow::Result<Vec<Summary>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.received_at, c.method, c.target, c.body_size, c.content_type,
-            c.status, c.source, a.status, a.error, a.id IS NOT NULL
+            c.status, c.source, a.status, a.error, a.id IS NOT NULL,
+            c.provider, c.verdict, c.reason
          FROM captures c
          LEFT JOIN attempts a ON a.id =
             (SELECT max(id) FROM attempts WHERE capture_id = c.id)
-         WHERE (?1 IS NULL OR c.id < ?1) AND (?2 IS NULL OR upper(c.method) = ?2)
-           AND (?3 IS NULL OR glob_match(?3, c.path))
-         ORDER BY c.id DESC LIMIT ?4",
-    )?;
+         WHERE (?1 IS NULL OR c.id < ?1) AND {FILTER_SQL}
+         ORDER BY c.id DESC LIMIT ?6"
+    ))?;
     let rows = stmt.query_map(
-        params![before, filter.method_upper(), filter.path, limit as i64],
+        params![
+            before,
+            filter.method_upper(),
+            filter.path,
+            filter.provider_lower(),
+            filter.verdict_list(),
+            limit as i64
+        ],
         |row| {
             let source: String = row.get(7)?;
             let has_attempt: bool = row.get(10)?;
@@ -197,6 +259,7 @@ pub fn list(
                 content_type: row.get(5)?,
                 status: row.get(6)?,
                 source: Source::from_name(&source),
+                verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
                 last_attempt: if has_attempt {
                     Some(AttemptBrief {
                         status: row.get(8)?,

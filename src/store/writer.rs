@@ -275,8 +275,8 @@ impl WriterThread {
         {
             let mut insert_capture = tx.prepare_cached(
                 "INSERT INTO captures (received_at, method, target, path, http_version,
-                    remote_addr, body_size, content_type, status, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    remote_addr, body_size, content_type, status, source, provider, verdict, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut insert_payload = tx.prepare_cached(
                 "INSERT INTO payloads (capture_id, headers, body) VALUES (?1, ?2, ?3)",
@@ -300,6 +300,9 @@ impl WriterThread {
                             capture::content_type(&c.headers),
                             c.status,
                             c.source.as_str(),
+                            c.verification.as_ref().and_then(|v| v.provider.as_deref()),
+                            c.verification.as_ref().map(|v| v.verdict.as_str()),
+                            c.verification.as_ref().and_then(|v| v.reason.as_deref()),
                         ])?;
                         let id = tx.last_insert_rowid();
                         insert_payload.execute(params![
