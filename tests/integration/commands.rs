@@ -52,17 +52,29 @@ fn list_filters_and_limits() {
             .map(|c| c["target"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(targets(&[]), ["/stripe/d?x=1", "/github/c", "/stripe/b", "/stripe/a"]);
+    assert_eq!(
+        targets(&[]),
+        ["/stripe/d?x=1", "/github/c", "/stripe/b", "/stripe/a"]
+    );
     assert_eq!(targets(&["--limit", "2"]), ["/stripe/d?x=1", "/github/c"]);
     assert_eq!(targets(&["--method", "get"]), ["/stripe/b"]);
-    assert_eq!(targets(&["--path", "/stripe/*"]), ["/stripe/d?x=1", "/stripe/b", "/stripe/a"]);
-    assert_eq!(targets(&["--path", "/stripe/*", "--method", "POST"]), ["/stripe/d?x=1", "/stripe/a"]);
+    assert_eq!(
+        targets(&["--path", "/stripe/*"]),
+        ["/stripe/d?x=1", "/stripe/b", "/stripe/a"]
+    );
+    assert_eq!(
+        targets(&["--path", "/stripe/*", "--method", "POST"]),
+        ["/stripe/d?x=1", "/stripe/a"]
+    );
 
     let table = String::from_utf8(env.ok(&["list"])).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("ID"), "{table}");
     assert_eq!(lines.len(), 5);
-    assert!(lines[1].trim_start().starts_with('4') && lines[1].ends_with("/stripe/d?x=1"), "{table}");
+    assert!(
+        lines[1].trim_start().starts_with('4') && lines[1].ends_with("/stripe/d?x=1"),
+        "{table}"
+    );
     assert!(!table.contains('\x1b'), "no colours into a pipe");
 }
 
@@ -76,21 +88,33 @@ fn show_escapes_terminal_controls_but_exact_forms_stay_exact() {
         listener.receiver,
         "POST",
         "/esc",
-        &[("X-Evil", "\u{9b}2J \u{202e}txt.exe"), ("Content-Type", "text/plain")],
+        &[
+            ("X-Evil", "\u{9b}2J \u{202e}txt.exe"),
+            ("Content-Type", "text/plain"),
+        ],
         b"line\x1b[31m red\x07\n",
     );
     assert_eq!(r.status, 200);
     let text = String::from_utf8(env.ok(&["show", "last"])).unwrap();
     for bad in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
-        assert!(!text.contains(bad), "{bad:?} reached the terminal: {text:?}");
+        assert!(
+            !text.contains(bad),
+            "{bad:?} reached the terminal: {text:?}"
+        );
     }
-    assert!(text.contains("x-evil: \\u{9b}2J \\u{202e}txt.exe"), "{text}");
+    assert!(
+        text.contains("x-evil: \\u{9b}2J \\u{202e}txt.exe"),
+        "{text}"
+    );
     assert!(text.contains("line\\e[31m red\\x07"), "{text}");
     let list = String::from_utf8(env.ok(&["list"])).unwrap();
     assert!(!list.contains('\x1b'));
     // --raw is the request as received, byte for byte.
     let raw = String::from_utf8(env.ok(&["show", "last", "--raw"])).unwrap();
-    assert!(raw.starts_with("POST /esc HTTP/1.1\r\nhost: test\r\n"), "{raw:?}");
+    assert!(
+        raw.starts_with("POST /esc HTTP/1.1\r\nhost: test\r\n"),
+        "{raw:?}"
+    );
     assert!(raw.contains("x-evil: \u{9b}2J \u{202e}txt.exe\r\n"));
     assert!(raw.ends_with("\r\n\r\nline\x1b[31m red\x07\n"));
     // --json keeps it exact too.
@@ -152,7 +176,8 @@ fn clear_deletes_without_asking_off_a_terminal() {
     let out = env.run(&["clear"]);
     assert_eq!(out.status.code(), Some(2), "clear needs --all or --before");
     env.ok(&["clear", "--before", "3"]);
-    let ids: Vec<i64> = env.json(&["list", "--json"])
+    let ids: Vec<i64> = env
+        .json(&["list", "--json"])
         .as_array()
         .unwrap()
         .iter()
@@ -186,12 +211,27 @@ fn configuration_precedence_flag_env_file_default() {
     let mut cmd = env.cmd(&["listen", "--port", "0", "--inspect-port", "0", "--json"]);
     cmd.env("WHISPER_MAX_BODY_SIZE", "10");
     let listener = crate::util::Listener::spawn(cmd);
-    assert_eq!(post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status, 413);
+    assert_eq!(
+        post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status,
+        413
+    );
     drop(listener);
-    let mut cmd = env.cmd(&["listen", "--port", "0", "--inspect-port", "0", "--json", "--max-body-size", "1KiB"]);
+    let mut cmd = env.cmd(&[
+        "listen",
+        "--port",
+        "0",
+        "--inspect-port",
+        "0",
+        "--json",
+        "--max-body-size",
+        "1KiB",
+    ]);
     cmd.env("WHISPER_MAX_BODY_SIZE", "10");
     let listener = crate::util::Listener::spawn(cmd);
-    assert_eq!(post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status, 201);
+    assert_eq!(
+        post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status,
+        201
+    );
 }
 
 #[test]
@@ -212,7 +252,11 @@ fn unknown_config_keys_are_rejected_by_name() {
 fn config_file_under_xdg_config_home_and_db_default() {
     let env = Env::new();
     std::fs::create_dir_all(env.path("config/whisper")).unwrap();
-    std::fs::write(env.path("config/whisper/config.toml"), "db = 'elsewhere.db'\n").unwrap();
+    std::fs::write(
+        env.path("config/whisper/config.toml"),
+        "db = 'elsewhere.db'\n",
+    )
+    .unwrap();
     let listener = env.listen(&[]);
     assert_eq!(listener.db, env.path("config/whisper/elsewhere.db"));
 }
@@ -239,7 +283,13 @@ fn broken_pipe_is_not_an_error() {
         post_json(listener.receiver, "/p", "{}");
     }
     let status = std::process::Command::new("bash")
-        .args(["-c", &format!("set -o pipefail; '{}' list --limit 50 | head -1 >/dev/null", crate::util::BIN)])
+        .args([
+            "-c",
+            &format!(
+                "set -o pipefail; '{}' list --limit 50 | head -1 >/dev/null",
+                crate::util::BIN
+            ),
+        ])
         .env("HOME", env.path("home"))
         .env("XDG_DATA_HOME", env.path("data"))
         .current_dir(env.path("work"))

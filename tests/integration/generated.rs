@@ -17,10 +17,20 @@ fn completions_and_man_pages_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bless = std::env::var_os("WHISPER_BLESS").is_some();
     let mut expected = Vec::new();
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
         let mut text = Vec::new();
         whisper::generate::completions(shell, &mut text);
-        expected.push((root.join("completions").join(whisper::generate::completion_file(shell)), text));
+        expected.push((
+            root.join("completions")
+                .join(whisper::generate::completion_file(shell)),
+            text,
+        ));
     }
     for (file, text) in whisper::generate::man_pages().unwrap() {
         expected.push((root.join("man").join(file), text));

@@ -25,7 +25,10 @@ fn binary_body_query_and_repeated_header_round_trip() {
     );
     assert_eq!(response.status, 200);
     let id = response.json()["id"].as_i64().unwrap();
-    assert_eq!(response.header("x-whisper-id"), Some(id.to_string().as_str()));
+    assert_eq!(
+        response.header("x-whisper-id"),
+        Some(id.to_string().as_str())
+    );
 
     assert_eq!(env.ok(&["show", &id.to_string(), "--body"]), body);
     let json = env.json(&["show", "last", "--json"]);
@@ -87,9 +90,15 @@ fn answer_is_configurable() {
     assert_eq!(response.status, 202);
     assert_eq!(response.text(), "accepted, thanks");
     assert_eq!(response.header("x-custom"), Some("yes"));
-    assert_eq!(response.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        response.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
     assert!(response.header("x-whisper-id").is_some());
-    assert_eq!(env.json(&["show", "last", "--json"])["response"]["status"], 202);
+    assert_eq!(
+        env.json(&["show", "last", "--json"])["response"]["status"],
+        202
+    );
 }
 
 #[test]
@@ -105,7 +114,10 @@ fn keep_alive_serves_many_requests_on_one_connection() {
         assert_eq!(r.status, 200);
         ids.push(r.json()["id"].as_i64().unwrap());
     }
-    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "ids are monotonic: {ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "ids are monotonic: {ids:?}"
+    );
     let head = conn.send("GET", "/anything/at/all", &[], b"").unwrap();
     assert_eq!(head.status, 200);
 }
@@ -124,7 +136,11 @@ fn oversized_body_is_refused_unread_and_memory_stays_flat() {
         .raw(b"POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 536870912\r\n\r\n")
         .unwrap();
     assert_eq!(response.status, 413);
-    assert!(response.text().contains("--max-body-size"), "{}", response.text());
+    assert!(
+        response.text().contains("--max-body-size"),
+        "{}",
+        response.text()
+    );
 
     // A chunked body with no declared size is cut off at the limit: keep
     // writing 64 MiB; the server stops reading and closes.
@@ -146,7 +162,10 @@ fn oversized_body_is_refused_unread_and_memory_stays_flat() {
     }
     let response = conn.read_response().unwrap();
     assert_eq!(response.status, 413);
-    assert!(written < 64 << 20, "the server kept reading ({written} bytes)");
+    assert!(
+        written < 64 << 20,
+        "the server kept reading ({written} bytes)"
+    );
 
     let after = listener.rss_kib();
     assert!(
@@ -162,7 +181,10 @@ fn oversized_body_is_refused_unread_and_memory_stays_flat() {
         .filter(|c| c["response"]["status"] == 413)
         .collect();
     assert_eq!(refused.len(), 2, "{list}");
-    assert_eq!(env.ok(&["show", refused[0]["id"].to_string().as_str(), "--body"]), b"");
+    assert_eq!(
+        env.ok(&["show", refused[0]["id"].to_string().as_str(), "--body"]),
+        b""
+    );
 }
 
 #[test]
@@ -205,7 +227,10 @@ fn store_that_cannot_be_created_stops_start_up() {
     ]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("whisper: error: cannot create the store's directory"), "{stderr}");
+    assert!(
+        stderr.starts_with("whisper: error: cannot create the store's directory"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -252,7 +277,10 @@ fn defaults_start_without_any_configuration() {
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
-    assert!(first.starts_with("whisper is listening on http://127.0.0.1:"), "{first}");
+    assert!(
+        first.starts_with("whisper is listening on http://127.0.0.1:"),
+        "{first}"
+    );
     let mut rest = String::new();
     for _ in 0..2 {
         std::io::BufRead::read_line(&mut stdout, &mut rest).unwrap();
@@ -287,7 +315,12 @@ fn malformed_http_gets_400_and_the_server_keeps_serving() {
     for raw in bad {
         let mut conn = Conn::open(listener.receiver);
         let response = conn.raw(raw).unwrap();
-        assert_eq!(response.status, 400, "for {:?}", String::from_utf8_lossy(raw));
+        assert_eq!(
+            response.status,
+            400,
+            "for {:?}",
+            String::from_utf8_lossy(raw)
+        );
     }
     assert_eq!(post_json(listener.receiver, "/fine", "{}").status, 200);
     // Only the good request was stored.

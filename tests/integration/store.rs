@@ -75,7 +75,11 @@ fn sigkill_under_load_keeps_exactly_what_was_acknowledged() {
     }
     // Every acknowledged request is there, under the id it was given.
     for (id, marker) in &acked {
-        assert_eq!(stored.get(id), Some(marker), "acknowledged #{id} is missing");
+        assert_eq!(
+            stored.get(id),
+            Some(marker),
+            "acknowledged #{id} is missing"
+        );
     }
     // Anything else stored was in flight when the process died.
     for (id, marker) in &stored {

@@ -1,10 +1,12 @@
 //! Test harness: an isolated environment per test (own temp dir, HOME, XDG
 //! dirs and store), the real `whisper` binary started on port 0, and a small
 //! HTTP/1.1 client over `TcpStream` that sends exactly the bytes a test gives.
+//! Not every test uses every helper.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -131,7 +133,10 @@ impl Listener {
                 let _ = child.kill();
                 let _ = child.wait();
                 std::thread::sleep(Duration::from_millis(100));
-                panic!("listener printed no first line; stderr: {}", stderr.lock().unwrap());
+                panic!(
+                    "listener printed no first line; stderr: {}",
+                    stderr.lock().unwrap()
+                );
             }
         };
         let hello: Value = serde_json::from_str(&first).unwrap();
@@ -265,7 +270,9 @@ pub struct Conn {
 impl Conn {
     pub fn open(addr: SocketAddr) -> Conn {
         let stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         stream.set_nodelay(true).unwrap();
         Conn {
             reader: BufReader::new(stream.try_clone().unwrap()),
@@ -368,7 +375,9 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Response {
-    Conn::open(addr).send(method, target, headers, body).unwrap()
+    Conn::open(addr)
+        .send(method, target, headers, body)
+        .unwrap()
 }
 
 /// POSTs a JSON body; returns the response.
@@ -380,8 +389,4 @@ pub fn post_json(addr: SocketAddr, target: &str, body: &str) -> Response {
         &[("Content-Type", "application/json")],
         body.as_bytes(),
     )
-}
-
-pub fn read_file(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap()
 }
