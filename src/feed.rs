@@ -145,7 +145,7 @@ pub enum Start {
     Live,
     /// With the first capture whose id is above this one.
     After(i64),
-    /// With the newest N captures already stored.
+    /// With the newest N captures already stored (of those the filter passes).
     Newest(u64),
 }
 
@@ -173,12 +173,11 @@ impl Feed {
         let rx = bus.subscribe();
         let cursor = match start {
             Start::After(id) => id,
-            Start::Live | Start::Newest(_) => {
-                let newest = pool.run(store::newest_id).await?.unwrap_or(0);
-                match start {
-                    Start::Newest(n) => newest.saturating_sub(n as i64).max(0),
-                    _ => newest,
-                }
+            Start::Live => pool.run(store::newest_id).await?.unwrap_or(0),
+            Start::Newest(n) => {
+                let filter = filter.clone();
+                pool.run(move |c| store::before_newest(c, &filter, n))
+                    .await?
             }
         };
         Ok(Feed {

@@ -70,6 +70,30 @@ pub fn newest_id(conn: &Connection) -> anyhow::Result<Option<i64>> {
     Ok(conn.query_row("SELECT max(id) FROM captures", [], |r| r.get(0))?)
 }
 
+/// Where a feed that starts with the newest `n` captures passing the filter
+/// begins: the id just below the oldest of them (0 when there are fewer).
+pub fn before_newest(conn: &Connection, filter: &Filter, n: u64) -> anyhow::Result<i64> {
+    if n == 0 {
+        return Ok(newest_id(conn)?.unwrap_or(0));
+    }
+    let nth: Option<i64> = conn
+        .prepare_cached(&format!(
+            "SELECT c.id FROM captures c WHERE {FILTER_SQL} ORDER BY c.id DESC LIMIT 1 OFFSET ?1"
+        ))?
+        .query_row(
+            params![
+                (n - 1).min(i64::MAX as u64) as i64,
+                filter.method_upper(),
+                filter.path,
+                filter.provider_lower(),
+                filter.verdict_list()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(nth.map_or(0, |id| id - 1))
+}
+
 /// Turns `last` or a number into an existing capture id, or the documented
 /// "no capture" error.
 pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
