@@ -144,6 +144,28 @@ pub struct ListenArgs {
     )]
     pub inspect_port: Option<u16>,
 
+    /// Require this token on every inspector request (`Authorization: Bearer`
+    /// or `?token=`), given as text, @file or env:VAR; needed to bind a
+    /// non-loopback --inspect-host
+    #[arg(
+        long,
+        env = "WHISPER_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        help_heading = "Inspector"
+    )]
+    pub token: Option<String>,
+
+    /// Let web pages of this origin read the feed and the API (CORS), e.g.
+    /// http://localhost:3000
+    #[arg(
+        long,
+        env = "WHISPER_CORS",
+        value_name = "ORIGIN",
+        help_heading = "Inspector"
+    )]
+    pub cors: Option<String>,
+
     /// Print NDJSON events instead of the terminal UI
     #[arg(long, env = "WHISPER_JSON", help_heading = "Output")]
     pub json: bool,

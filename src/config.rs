@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs, ListenArgs};
 use crate::error::Error;
+use crate::secret::{self, Secret};
 use crate::units;
 
 /// Default port of the receiver.
@@ -60,6 +61,10 @@ pub struct ListenFile {
     pub max_body_size: Option<SizeValue>,
     /// `--retain`.
     pub retain: Option<u64>,
+    /// `--token` (text, `@file` relative to the config file, or `env:VAR`).
+    pub token: Option<String>,
+    /// `--cors`.
+    pub cors: Option<String>,
 }
 
 /// A duration or other value written as text in the file (`"2s"`), or as a bare
@@ -254,6 +259,24 @@ fn parse_host(text: &str, flag: &str) -> Result<IpAddr, Error> {
         .map_err(|_| Error::usage(format!("{flag} {text:?} is not an IP address")))
 }
 
+/// Parses a web origin for `--cors`: `http(s)://host[:port]`, a trailing `/`
+/// allowed, returned in the form browsers send in `Origin` (lower case, no `/`).
+fn parse_origin(text: &str) -> Result<String, Error> {
+    let bad = || {
+        Error::usage(format!(
+            "--cors {text:?} is not an origin; give scheme, host and port, e.g. http://localhost:3000"
+        ))
+    };
+    let origin = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, authority) = origin.split_once("://").ok_or_else(bad)?;
+    let valid = matches!(scheme, "http" | "https")
+        && !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if valid { Ok(origin) } else { Err(bad()) }
+}
+
 /// How `whisper listen` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputMode {
@@ -297,6 +320,11 @@ pub struct ListenConfig {
     pub max_body_size: u64,
     /// Keep only the newest N captures.
     pub retain: Option<u64>,
+    /// The inspector's access token, if it has one.
+    pub token: Option<Secret>,
+    /// The origin (`scheme://host[:port]`) allowed to use the inspector from
+    /// its own pages.
+    pub cors: Option<String>,
 }
 
 impl ListenConfig {
@@ -354,6 +382,32 @@ impl ListenConfig {
             .or(file.delay.map(|t| t.0))
             .unwrap_or(Duration::ZERO);
 
+        let token = match (&args.token, &file.token) {
+            (Some(spec), _) => Some(spec.clone()),
+            (None, Some(spec)) => Some(match spec.strip_prefix('@') {
+                Some(path) => format!("@{}", ctx.file_dir.join(path).display()),
+                None => spec.clone(),
+            }),
+            (None, None) => None,
+        };
+        let token = token
+            .map(|spec| secret::resolve(&spec))
+            .transpose()
+            .map_err(|e| Error::usage(format!("--token: {e}")))?;
+        if token.is_none() && !inspect_host.is_loopback() {
+            return Err(Error::usage(format!(
+                "--inspect-host {inspect_host} is not a loopback address, and the inspector shows every \
+                 captured request: give it a --token TOKEN (or WHISPER_TOKEN), or bind 127.0.0.1"
+            ))
+            .into());
+        }
+        let cors = args
+            .cors
+            .as_deref()
+            .or(file.cors.as_deref())
+            .map(parse_origin)
+            .transpose()?;
+
         let output = if args.json {
             OutputMode::Json
         } else {
@@ -377,6 +431,8 @@ impl ListenConfig {
                 .or(file.max_body_size.map(|s| s.0))
                 .unwrap_or(DEFAULT_MAX_BODY_SIZE),
             retain: args.retain.or(file.retain).filter(|&n| n > 0),
+            token,
+            cors,
         })
     }
 }
@@ -403,6 +459,22 @@ mod tests {
         assert_eq!(file.listen.delay.unwrap().0, Duration::from_millis(250));
         assert_eq!(file.listen.max_body_size.unwrap().0, 1 << 20);
         assert_eq!(file.db.unwrap(), PathBuf::from("x.db"));
+    }
+
+    #[test]
+    fn origins_parse() {
+        assert_eq!(
+            parse_origin("http://LocalHost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            parse_origin("https://app.test").unwrap(),
+            "https://app.test"
+        );
+        assert!(parse_origin("localhost:3000").is_err());
+        assert!(parse_origin("http://a.test/path").is_err());
+        assert!(parse_origin("ftp://a.test").is_err());
+        assert!(parse_origin("http://").is_err());
     }
 
     #[test]
