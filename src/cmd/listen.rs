@@ -13,7 +13,8 @@ use tokio_util::sync::CancellationToken;
 use crate::config::ListenConfig;
 use crate::feed::{self, Feed, Start};
 use crate::report::{self, Listening, Reporter};
-use crate::server::{self, inspector, receiver::Receiver};
+use crate::server::inspector::{Access, Inspector};
+use crate::server::{self, receiver::Receiver};
 use crate::store::{Filter, ReadPool, Writer};
 
 /// Runs the listener until it is told to stop.
@@ -51,9 +52,18 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         shutdown.clone(),
         bus.clone(),
     ));
+    let inspector = Inspector::new(
+        pool.clone(),
+        bus.clone(),
+        shutdown.clone(),
+        Access {
+            token: config.token.clone(),
+            cors: config.cors.clone(),
+        },
+    );
     let inspector_server = tokio::spawn(server::serve(
         inspector_socket,
-        inspector::handle,
+        move |req, remote| inspector.clone().handle(req, remote),
         shutdown.clone(),
         bus.clone(),
     ));
