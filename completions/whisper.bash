@@ -304,7 +304,7 @@ _whisper() {
             return 0
             ;;
         whisper__subcmd__listen)
-            opts="-p -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --retain --inspect-host --inspect-port --json --no-tui --db --config --verbose --quiet --color --help --version"
+            opts="-p -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --retain --inspect-host --inspect-port --token --cors --json --no-tui --db --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +351,14 @@ _whisper() {
                     return 0
                     ;;
                 --inspect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cors)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -86,7 +86,14 @@ impl Fail {
     }
 
     fn reply(self) -> Reply {
-        fixed(super::error(self.0, &self.1))
+        let mut response = super::error(self.0, &self.1);
+        if self.0 == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"whisper\""),
+            );
+        }
+        fixed(response)
     }
 }
 

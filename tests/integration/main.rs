@@ -4,6 +4,8 @@
 
 mod commands;
 mod generated;
+mod inspector;
 mod listen;
+mod sse;
 mod store;
 mod util;
