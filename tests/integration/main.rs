@@ -2,6 +2,7 @@
 //! file. Each test has its own temp dir and binds port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod commands;
 mod generated;
 mod inspector;
