@@ -83,6 +83,12 @@ impl Verdict {
     }
 }
 
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The verdict on a request's signature, with the reason a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {

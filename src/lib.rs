@@ -25,8 +25,10 @@ pub mod report;
 pub mod sanitize;
 pub mod secret;
 pub mod server;
+pub mod sign;
 pub mod store;
 pub mod units;
+pub mod verify;
 
 use std::process::ExitCode;
 
