@@ -220,6 +220,36 @@ impl NewCapture {
         split_target(&self.target).1
     }
 
+    /// The URL the sender called: the target itself when absolute, else `base`
+    /// (e.g. a tunnel's `https://abc.example`) or `http://` and the `Host`
+    /// header, followed by the target.
+    pub fn url(&self, base: Option<&str>) -> String {
+        if self.target.contains("://") {
+            return self.target.clone();
+        }
+        let base = match base {
+            Some(base) => base.trim_end_matches('/').to_owned(),
+            None => {
+                let host = self
+                    .header("host")
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .unwrap_or("localhost");
+                format!("http://{host}")
+            }
+        };
+        format!("{base}{}", self.target)
+    }
+
+    /// The request as the signature schemes see it.
+    pub fn as_signed<'a>(&'a self, url: &'a str) -> crate::verify::Request<'a> {
+        crate::verify::Request {
+            method: &self.method,
+            url: Some(url),
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+
     /// The first value of a header, by lowercase name.
     pub fn header(&self, name: &str) -> Option<&[u8]> {
         self.headers

@@ -12,8 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::ListenConfig;
 use crate::feed::{self, Feed, Start};
+use crate::forward::Forwarder;
 use crate::report::{self, Listening, Reporter};
-use crate::server::{self, inspector, receiver::Receiver};
+use crate::server::{self, inspector, receiver::Receiver, receiver::Signatures};
 use crate::store::{Filter, ReadPool, Writer};
 
 /// Runs the listener until it is told to stop.
@@ -39,11 +40,23 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     let output = tokio::spawn(report::run(output, reporter, stop_output.clone()));
 
     let shutdown = CancellationToken::new();
+    let forwarder = Forwarder::new(
+        config.forwarding.clone(),
+        writer.clone(),
+        pool.clone(),
+        bus.clone(),
+    )?;
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),
         config.max_body_size,
         bus.clone(),
+        Signatures {
+            keyring: config.keyring.clone(),
+            tolerance: config.tolerance,
+            public_url: config.public_url.clone(),
+        },
+        forwarder.clone(),
     );
     let receiver_server = tokio::spawn(server::serve(
         receiver_socket,
