@@ -19,6 +19,8 @@ use crate::store::{Filter, ReadPool, Writer};
 
 /// Runs the listener until it is told to stop.
 pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
+    // Catch Ctrl-C and SIGTERM before anyone can learn where we listen.
+    let mut signals = StopSignals::new()?;
     let (bus, _) = broadcast::channel(feed::BUS_CAPACITY);
     let writer = Writer::start(&config.db, config.retain, bus.clone())?;
     let pool = ReadPool::new(&config.db);
@@ -71,11 +73,11 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         bus.clone(),
     ));
 
-    stop_signal().await;
+    signals.recv().await;
     shutdown.cancel();
     // A second Ctrl-C means "now".
-    tokio::spawn(async {
-        stop_signal().await;
+    tokio::spawn(async move {
+        signals.recv().await;
         std::process::exit(130);
     });
     let _ = receiver_server.await;
@@ -96,25 +98,36 @@ async fn bind(addr: SocketAddr, what: &str, flag: &str) -> anyhow::Result<TcpLis
     })
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn stop_signal() {
+/// Ctrl-C and SIGTERM, registered when created (not at the first wait).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> anyhow::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt()).context("cannot catch Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("cannot catch SIGTERM")?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves on the next Ctrl-C or SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
     }
 }
