@@ -14,7 +14,8 @@ use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
 pub use query::{
-    Filter, after, before_newest, clear_all, clear_before, get, list, newest_id, resolve_id,
+    Filter, after, before_newest, clear_all, clear_before, get, insert_attempt, list, newest_id,
+    resolve_id,
 };
 pub use writer::{NewAttempt, StoreError, Writer};
 
