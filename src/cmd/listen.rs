@@ -75,6 +75,7 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
             token: config.token.clone(),
             cors: config.cors.clone(),
         },
+        forwarder.clone(),
     );
     let inspector_server = tokio::spawn(server::serve(
         inspector_socket,

@@ -24,9 +24,10 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::sse::{self, SseBody};
-use crate::capture::Verdict;
+use crate::capture::{Attempt, AttemptKind, Verdict};
 use crate::error::Error;
 use crate::feed::{Event, Start};
+use crate::forward::{Forwarder, Outcome, ReplayError};
 use crate::secret::{Secret, ct_eq};
 use crate::store::{self, Filter, ReadPool};
 
@@ -62,6 +63,7 @@ pub struct Inspector {
     bus: broadcast::Sender<Event>,
     shutdown: CancellationToken,
     access: Access,
+    forwarder: Arc<Forwarder>,
 }
 
 /// A failed request: status and message, sent as `{"error": message}`.
@@ -103,18 +105,20 @@ fn fixed(response: Response<Full<Bytes>>) -> Reply {
 
 impl Inspector {
     /// The inspector over the listener's store and bus; open event streams
-    /// end when `shutdown` fires.
+    /// end when `shutdown` fires; replays go through `forwarder`.
     pub fn new(
         pool: ReadPool,
         bus: broadcast::Sender<Event>,
         shutdown: CancellationToken,
         access: Access,
+        forwarder: Arc<Forwarder>,
     ) -> Arc<Inspector> {
         Arc::new(Inspector {
             pool,
             bus,
             shutdown,
             access,
+            forwarder,
         })
     }
 
@@ -340,19 +344,97 @@ impl Inspector {
         Ok(fixed(response))
     }
 
-    /// `POST /api/requests/ID/replay` with `{"to": URL}` (optional).
+    /// `POST /api/requests/ID/replay` with `{"to": URL}` (optional): sends
+    /// the capture to `to`, or to its configured targets, and answers with
+    /// the attempts (502 when no target could be reached).
     async fn replay(&self, id: &str, req: Request<Incoming>) -> Result<Reply, Fail> {
         let bytes = Limited::new(req.into_body(), MAX_API_BODY)
             .collect()
             .await
             .map_err(|_| Fail::bad_request("the request body is too large or unreadable"))?
             .to_bytes();
-        let _to = replay_target(&bytes)?;
-        let _capture = self.load(id).await?;
-        Err(Fail::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "replay is not available in this version of whisper",
-        ))
+        let to = replay_target(&bytes)?;
+        let id = self.load(id).await?.id;
+        let outcomes = self
+            .forwarder
+            .replay(id, to)
+            .await
+            .map_err(|err| match err {
+                ReplayError::NoCapture(_) => Fail::new(StatusCode::NOT_FOUND, err.to_string()),
+                ReplayError::NoTarget | ReplayError::BadTarget(_) => {
+                    Fail::bad_request(err.to_string())
+                }
+                ReplayError::Store(_) => {
+                    Fail::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+                }
+            })?;
+        let attempts = self.recorded(id, &outcomes).await;
+        let reached = outcomes.iter().any(|o| o.result.is_ok());
+        let body = if reached {
+            Value::Array(attempts)
+        } else {
+            let error = outcomes
+                .iter()
+                .filter_map(|o| {
+                    let err = o.result.as_ref().err()?;
+                    Some(format!("{}: {err}", o.request.url))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            serde_json::json!({ "error": error, "attempts": attempts })
+        };
+        let status = if reached {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_GATEWAY
+        };
+        Ok(fixed(super::json(status, &body)))
+    }
+
+    /// The stored attempts of these replays, as JSON (the same objects as the
+    /// feed's `attempt` events). An attempt the store could not record is
+    /// shown as it was made, without an id.
+    async fn recorded(&self, id: i64, outcomes: &[Outcome]) -> Vec<Value> {
+        let stored = self
+            .pool
+            .run(move |c| Ok(store::get(c, id)?.map(|c| c.attempts).unwrap_or_default()))
+            .await
+            .unwrap_or_default();
+        outcomes
+            .iter()
+            .map(|outcome| {
+                let made = outcome.attempt(id, AttemptKind::Replay);
+                stored
+                    .iter()
+                    .rev()
+                    .find(|a| {
+                        a.kind == AttemptKind::Replay
+                            && a.started_at == made.started_at
+                            && a.target == made.target
+                    })
+                    .map_or_else(
+                        || {
+                            let mut json = Attempt {
+                                id: 0,
+                                capture_id: made.capture_id,
+                                kind: made.kind,
+                                target: made.target,
+                                started_at: made.started_at,
+                                duration: made.duration,
+                                status: made.status,
+                                response_headers: made.response_headers,
+                                response_body: made.response_body,
+                                response_body_size: made.response_body_size,
+                                error: made.error,
+                            }
+                            .to_json();
+                            json["id"] = Value::Null;
+                            json
+                        },
+                        Attempt::to_json,
+                    )
+            })
+            .collect()
     }
 }
 

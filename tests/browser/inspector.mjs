@@ -14,6 +14,7 @@
 // On failure it prints {"error": "..."} and exits 1. With WHISPER_SCREENSHOT
 // set to a path, it saves a screenshot of the page there (the README's).
 
+import { createHmac } from "node:crypto";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 
@@ -39,6 +40,12 @@ async function post(receiver, path, { method = "POST", type, body, headers = {} 
   return (await response.json()).id;
 }
 
+// The listener knows these secrets (the test passes them with --secret):
+// the Stripe event verifies, the GitHub one is signed with another key.
+const STRIPE_SECRET = "whsec_whisperDemoSecret";
+const WRONG_GITHUB_SECRET = "not-the-configured-secret";
+const hmac = (key, text) => createHmac("sha256", key).update(text).digest("hex");
+
 /** A few realistic webhooks: a Stripe-style event, a form post, a binary upload. */
 async function postExamples(receiver) {
   const stripe = JSON.stringify({
@@ -62,11 +69,17 @@ async function postExamples(receiver) {
     },
     livemode: false,
   });
+  const push = JSON.stringify({ ref: "refs/heads/main", after: "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", pusher: { name: "ada" } });
+  const now = Math.floor(Date.now() / 1000);
   const ids = {};
   ids.github = await post(receiver, "/hooks/github", {
     type: "application/json",
-    headers: { "X-GitHub-Event": "push", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" },
-    body: JSON.stringify({ ref: "refs/heads/main", after: "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", pusher: { name: "ada" } }),
+    headers: {
+      "X-GitHub-Event": "push",
+      "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+      "X-Hub-Signature-256": `sha256=${hmac(WRONG_GITHUB_SECRET, push)}`,
+    },
+    body: push,
   });
   ids.form = await post(receiver, "/hooks/twilio/sms", {
     type: "application/x-www-form-urlencoded",
@@ -81,7 +94,7 @@ async function postExamples(receiver) {
   ids.stripe = await post(receiver, "/hooks/stripe?account=acct_1Nv0", {
     type: "application/json; charset=utf-8",
     headers: {
-      "Stripe-Signature": "t=1732540835,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+      "Stripe-Signature": `t=${now},v1=${hmac(STRIPE_SECRET, `${now}.${stripe}`)}`,
       "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
     },
     body: stripe,
@@ -147,6 +160,15 @@ async function main() {
     await page.locator("#detail pre", { hasText: '"type": "invoice.paid"' }).waitFor();
     const detail = await page.locator("#detail").innerText();
 
+    // The replay button sends the capture again, here to the receiver itself;
+    // the result and the new delivery show up in place.
+    await page.fill("#replay-to", firstReceiver);
+    await page.click("#replay");
+    await page.locator("#replay-result", { hasText: "answered 200" }).waitFor();
+    const deliveries = page.locator("#detail table").last();
+    await deliveries.locator("td", { hasText: "replay" }).waitFor();
+    const replayed = await deliveries.innerText();
+
     // The filter box hides what does not match.
     await page.fill("#filter", "stripe");
     const visible = await page.locator("#list li:visible").count();
@@ -161,7 +183,7 @@ async function main() {
     });
     await page.setViewportSize({ width: 1280, height: 760 });
 
-    say({ step: "first", ids, hostile, injected, detail, visible, stacked });
+    say({ step: "first", ids, hostile, injected, detail, replayed, visible, stacked });
 
     // The listener goes away: the page says so.
     const stopped = await nextMessage();

@@ -47,7 +47,13 @@ fn page_shows_captures_live_and_survives_a_restart() {
     }
 
     let env = Env::new();
-    let first = env.listen(&[]);
+    // The secrets the script signs with (the GitHub one on purpose not).
+    let first = env.listen(&[
+        "--secret",
+        "stripe=whsec_whisperDemoSecret",
+        "--secret",
+        "github=the-configured-secret",
+    ]);
     let port = first.inspector.port().to_string();
     let mut node = Command::new("node");
     node.arg(dir.join("inspector.mjs"))
@@ -116,9 +122,15 @@ fn page_shows_captures_live_and_survives_a_restart() {
         "{detail}"
     );
     assert!(detail.contains("stripe-signature"), "{detail}");
+    assert!(detail.contains("✓ valid"), "{detail}");
+    let replayed = shown["replayed"].as_str().unwrap();
+    assert!(
+        replayed.contains("replay") && replayed.contains("200"),
+        "{replayed}"
+    );
     assert_eq!(
-        shown["visible"], 1,
-        "the filter box leaves the Stripe capture"
+        shown["visible"], 2,
+        "the filter box leaves the Stripe capture and its replay"
     );
     assert_eq!(
         shown["stacked"], true,

@@ -464,3 +464,124 @@ fn token_and_cors_from_the_config_file() {
         Some("http://localhost:5173")
     );
 }
+
+#[test]
+fn replay_sends_the_capture_and_reports_the_attempt() {
+    let env = Env::new();
+    let target_env = Env::new();
+    let target = target_env.listen(&[]);
+    let listener = env.listen(&[]);
+    let i = listener.inspector;
+    let own = format!("http://{i}");
+    let body = r#"{"type":"invoice.paid"}"#;
+    let id = post_json(listener.receiver, "/hooks/stripe?x=1", body).json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut all = Sse::open(i, "/events", &[]);
+    let mut other = Sse::open(i, "/events?path=/other/*", &[]);
+    let replay = format!("/api/requests/{id}/replay");
+
+    let none = call(i, "POST", &replay, &[("Origin", &own)], b"{}");
+    assert_eq!(none.status, 400, "no --forward and no `to`");
+    assert!(none.json()["error"].as_str().unwrap().contains("target"));
+
+    let to = format!(r#"{{"to":"http://{}"}}"#, target.receiver);
+    let done = call(
+        i,
+        "POST",
+        &replay,
+        &[("Origin", &own), ("Content-Type", "application/json")],
+        to.as_bytes(),
+    );
+    assert_eq!(done.status, 200, "{}", done.text());
+    let attempts = done.json();
+    let attempt = &attempts[0];
+    assert_eq!(attempts.as_array().unwrap().len(), 1);
+    assert_eq!(attempt["kind"], "replay");
+    assert_eq!(attempt["capture_id"], id);
+    assert_eq!(attempt["status"], 200);
+    assert_eq!(
+        attempt["target"],
+        format!("http://{}/hooks/stripe?x=1", target.receiver)
+    );
+    assert!(attempt["id"].is_i64());
+    // The target got the same request.
+    let got = target_env.json(&["show", "last", "--json"]);
+    assert_eq!(got["body"], body);
+    assert_eq!(got["target"], "/hooks/stripe?x=1");
+
+    // The feed announces it as an `attempt` event without an id: line.
+    let event = all.next().unwrap();
+    assert_eq!(event.event, "attempt");
+    assert_eq!(event.id, None);
+    assert_eq!(&event.json(), attempt);
+    // A filtered stream leaves out attempts of captures it does not show.
+    let later = post_json(listener.receiver, "/other/x", "{}").json()["id"]
+        .as_i64()
+        .unwrap();
+    let next = other.next().unwrap();
+    assert_eq!(
+        (next.event.as_str(), next.id),
+        ("capture", Some(later.to_string()))
+    );
+    // And the capture's JSON now lists the attempt.
+    let shown = inspect(i, &format!("/api/requests/{id}"), &[]).json();
+    assert_eq!(&shown["attempts"][0], attempt);
+
+    // Nothing listens: 502 with the error, and the failed attempt is recorded.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let down = call(
+        i,
+        "POST",
+        &replay,
+        &[("Origin", &own)],
+        format!(r#"{{"to":"http://127.0.0.1:{port}/"}}"#).as_bytes(),
+    );
+    assert_eq!(down.status, 502, "{}", down.text());
+    let down = down.json();
+    assert!(
+        down["error"].as_str().unwrap().contains("refused"),
+        "{down}"
+    );
+    assert!(down["attempts"][0]["error"].is_string());
+
+    let bad = call(
+        i,
+        "POST",
+        &replay,
+        &[("Origin", &own)],
+        br#"{"to":"ftp://x"}"#,
+    );
+    assert_eq!(bad.status, 400);
+    let unknown = call(
+        i,
+        "POST",
+        "/api/requests/999/replay",
+        &[("Origin", &own)],
+        b"",
+    );
+    assert_eq!(unknown.status, 404);
+}
+
+#[test]
+fn forward_results_arrive_as_attempt_events() {
+    let env = Env::new();
+    let target_env = Env::new();
+    let target = target_env.listen(&[]);
+    let listener = env.listen(&["--forward", &format!("http://{}", target.receiver)]);
+    let mut sse = Sse::open(listener.inspector, "/events", &[]);
+    let id = post_json(listener.receiver, "/fwd", "{}").json()["id"]
+        .as_i64()
+        .unwrap();
+    let capture = sse.next().unwrap();
+    assert_eq!(capture.event, "capture");
+    let attempt = sse.next().unwrap();
+    assert_eq!(attempt.event, "attempt");
+    assert_eq!(attempt.id, None, "Last-Event-ID stays a capture id");
+    let json = attempt.json();
+    assert_eq!(json["capture_id"], id);
+    assert_eq!(json["kind"], "forward");
+    assert_eq!(json["status"], 200);
+}
