@@ -4,6 +4,8 @@
 
 mod commands;
 mod generated;
+mod interop;
 mod listen;
+mod signatures;
 mod store;
 mod util;
