@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod commands;
+mod forward;
 mod generated;
 mod interop;
 mod listen;
 mod signatures;
 mod store;
+mod target;
 mod util;
