@@ -4,9 +4,13 @@
 
 mod browser;
 mod commands;
+mod forward;
 mod generated;
 mod inspector;
+mod interop;
 mod listen;
+mod signatures;
 mod sse;
 mod store;
+mod target;
 mod util;
