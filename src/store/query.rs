@@ -332,7 +332,8 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Opt
         kind: a.kind,
         target: a.target.clone(),
         started_at: a.started_at,
-        duration: a.duration,
+        // As stored (µs), so the announced attempt and a later read agree.
+        duration: std::time::Duration::from_micros(a.duration.as_micros() as u64),
         status: a.status,
         response_headers: a.response_headers.clone(),
         response_body: a.response_body.clone(),

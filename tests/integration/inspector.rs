@@ -2,11 +2,13 @@
 //! Origin, CORS, and the refusal to listen beyond loopback without a token.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::sse::{Sse, inspect};
+use crate::target::{Reply, Target};
 use crate::util::{Env, Listener, Response, post_json, request};
 
 /// A request to the inspector with a loopback `Host` and the given headers.
@@ -468,8 +470,10 @@ fn token_and_cors_from_the_config_file() {
 #[test]
 fn replay_sends_the_capture_and_reports_the_attempt() {
     let env = Env::new();
-    let target_env = Env::new();
-    let target = target_env.listen(&[]);
+    let target = Target::start(Reply {
+        body: "thanks",
+        ..Reply::default()
+    });
     let listener = env.listen(&[]);
     let i = listener.inspector;
     let own = format!("http://{i}");
@@ -485,7 +489,7 @@ fn replay_sends_the_capture_and_reports_the_attempt() {
     assert_eq!(none.status, 400, "no --forward and no `to`");
     assert!(none.json()["error"].as_str().unwrap().contains("target"));
 
-    let to = format!(r#"{{"to":"http://{}"}}"#, target.receiver);
+    let to = format!(r#"{{"to":"{}"}}"#, target.url());
     let done = call(
         i,
         "POST",
@@ -500,15 +504,16 @@ fn replay_sends_the_capture_and_reports_the_attempt() {
     assert_eq!(attempt["kind"], "replay");
     assert_eq!(attempt["capture_id"], id);
     assert_eq!(attempt["status"], 200);
+    assert_eq!(attempt["response_body"], "thanks");
     assert_eq!(
         attempt["target"],
-        format!("http://{}/hooks/stripe?x=1", target.receiver)
+        format!("{}/hooks/stripe?x=1", target.url())
     );
     assert!(attempt["id"].is_i64());
     // The target got the same request.
-    let got = target_env.json(&["show", "last", "--json"]);
-    assert_eq!(got["body"], body);
-    assert_eq!(got["target"], "/hooks/stripe?x=1");
+    let got = target.wait_for(1, Duration::from_secs(10));
+    assert_eq!(got[0].body, body.as_bytes());
+    assert_eq!(got[0].target, "/hooks/stripe?x=1");
 
     // The feed announces it as an `attempt` event without an id: line.
     let event = all.next().unwrap();
@@ -529,15 +534,13 @@ fn replay_sends_the_capture_and_reports_the_attempt() {
     assert_eq!(&shown["attempts"][0], attempt);
 
     // Nothing listens: 502 with the error, and the failed attempt is recorded.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let gone = target.stop();
     let down = call(
         i,
         "POST",
         &replay,
         &[("Origin", &own)],
-        format!(r#"{{"to":"http://127.0.0.1:{port}/"}}"#).as_bytes(),
+        format!(r#"{{"to":"http://{gone}/"}}"#).as_bytes(),
     );
     assert_eq!(down.status, 502, "{}", down.text());
     let down = down.json();
@@ -568,9 +571,8 @@ fn replay_sends_the_capture_and_reports_the_attempt() {
 #[test]
 fn forward_results_arrive_as_attempt_events() {
     let env = Env::new();
-    let target_env = Env::new();
-    let target = target_env.listen(&[]);
-    let listener = env.listen(&["--forward", &format!("http://{}", target.receiver)]);
+    let target = Target::start(Reply::default());
+    let listener = env.listen(&["--forward", &target.url()]);
     let mut sse = Sse::open(listener.inspector, "/events", &[]);
     let id = post_json(listener.receiver, "/fwd", "{}").json()["id"]
         .as_i64()
