@@ -159,7 +159,7 @@ impl Inspector {
         let get = method == Method::GET || method == Method::HEAD;
         match segments.as_slice() {
             [""] if get => Ok(page()),
-            ["events"] if get => self.events(req.headers(), &params).await,
+            ["events"] if method == Method::GET => self.events(req.headers(), &params).await,
             ["api", "requests"] if get => self.list(&params).await,
             ["api", "requests", id] if get => self.capture(id).await,
             ["api", "requests", id, "body"] if get => self.body(id).await,
@@ -230,6 +230,7 @@ impl Inspector {
         let filter = params.filter()?;
         let last_event_id = headers
             .get("last-event-id")
+            .filter(|v| !v.as_bytes().trim_ascii().is_empty())
             .map(|v| {
                 v.to_str()
                     .ok()

@@ -73,6 +73,17 @@ pub async fn subscribe(
     start: Start,
     shutdown: CancellationToken,
 ) -> anyhow::Result<SseBody> {
+    subscribe_with(bus, pool, filter, start, shutdown, HEARTBEAT).await
+}
+
+async fn subscribe_with(
+    bus: &broadcast::Sender<Event>,
+    pool: ReadPool,
+    filter: Filter,
+    start: Start,
+    shutdown: CancellationToken,
+    heartbeat: Duration,
+) -> anyhow::Result<SseBody> {
     let feed = Feed::open(bus, pool.clone(), filter.clone(), start).await?;
     let (tx, rx) = mpsc::channel(QUEUE);
     let attempts = AttemptRoute::new(filter, feed.cursor());
@@ -83,6 +94,7 @@ pub async fn subscribe(
             tx,
             shutdown,
             attempts,
+            heartbeat,
         }
         .run(),
     );
@@ -96,6 +108,7 @@ struct Pump {
     tx: mpsc::Sender<Bytes>,
     shutdown: CancellationToken,
     attempts: AttemptRoute,
+    heartbeat: Duration,
 }
 
 impl Pump {
@@ -106,8 +119,8 @@ impl Pump {
         {
             return;
         }
-        let start = tokio::time::Instant::now() + HEARTBEAT;
-        let mut heartbeat = tokio::time::interval_at(start, HEARTBEAT);
+        let start = tokio::time::Instant::now() + self.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(start, self.heartbeat);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             // `Feed::next` is cancel-safe: a dropped call loses nothing.
@@ -240,6 +253,41 @@ impl AttemptRoute {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn frame(body: &mut SseBody) -> String {
+        let frame = tokio::time::timeout(Duration::from_secs(10), body.rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        String::from_utf8(frame.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn retry_first_then_heartbeats_until_shutdown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        crate::store::open(&path).unwrap();
+        let (bus, _) = broadcast::channel(16);
+        let shutdown = CancellationToken::new();
+        let mut body = subscribe_with(
+            &bus,
+            ReadPool::new(&path),
+            Filter::default(),
+            Start::Live,
+            shutdown.clone(),
+            Duration::from_millis(20),
+        )
+        .await
+        .unwrap();
+        assert_eq!(frame(&mut body).await, format!("retry: {RETRY_MS}\n\n"));
+        assert_eq!(frame(&mut body).await, ": keep-alive\n\n");
+        assert_eq!(frame(&mut body).await, ": keep-alive\n\n");
+        shutdown.cancel();
+        let end = tokio::time::timeout(Duration::from_secs(10), async {
+            while body.rx.recv().await.is_some() {}
+        });
+        assert!(end.await.is_ok(), "the stream ends on shutdown");
+    }
 
     #[test]
     fn attempts_follow_the_filter() {

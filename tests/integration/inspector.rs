@@ -7,23 +7,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use crate::sse::{Sse, inspect};
+use crate::sse::{Sse, call, inspect};
 use crate::target::{Reply, Target};
-use crate::util::{Env, Listener, Response, post_json, request};
-
-/// A request to the inspector with a loopback `Host` and the given headers.
-fn call(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Response {
-    let host = addr.to_string();
-    let mut all = vec![("Host", host.as_str())];
-    all.extend_from_slice(headers);
-    request(addr, method, target, &all, body)
-}
+use crate::util::{Env, Listener, post_json, request};
 
 #[test]
 fn api_lists_pages_filters_and_shows_captures() {

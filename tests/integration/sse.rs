@@ -182,12 +182,24 @@ impl Sse {
     }
 }
 
-/// A GET on the inspector with a loopback `Host`, as a browser there sends it.
-pub fn inspect(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Response {
+/// A request to the inspector with a loopback `Host`, as a browser there
+/// sends it, and the given headers.
+pub fn call(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
     let host = addr.to_string();
     let mut all = vec![("Host", host.as_str())];
     all.extend_from_slice(headers);
-    request(addr, "GET", target, &all, b"")
+    request(addr, method, target, &all, body)
+}
+
+/// A GET on the inspector (see [`call`]).
+pub fn inspect(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Response {
+    call(addr, "GET", target, headers, b"")
 }
 
 fn post_id(addr: SocketAddr, target: &str, body: &str) -> i64 {
@@ -324,6 +336,11 @@ fn backlog_filters_and_live_start() {
     assert!(bad.json()["error"].as_str().unwrap().contains("bogus"));
     let bad = inspect(listener.inspector, "/events?since=abc", &[]);
     assert_eq!(bad.status, 400);
+    let bad = inspect(listener.inspector, "/events", &[("Last-Event-ID", "x")]);
+    assert_eq!(bad.status, 400);
+    // An empty Last-Event-ID is no Last-Event-ID.
+    let empty = Sse::open(listener.inspector, "/events", &[("Last-Event-ID", "")]);
+    assert_eq!(empty.status, 200);
 }
 
 #[test]
