@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'whisper' -ScriptBlock {
             [CompletionResult]::new('--response-header', '--response-header', [CompletionResultType]::ParameterName, 'Extra header of the answer, ''Name: value'' (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long (after storing) before answering, e.g. 2s')
             [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Largest body accepted; larger ones get 413 unread [default: 25MiB]')
+            [CompletionResult]::new('--max-store-size', '--max-store-size', [CompletionResultType]::ParameterName, 'Largest the store may grow; when full, senders get 503 until room is made [default: no limit]')
             [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Keep only the newest N captures [default: keep all]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Forward every capture to this URL (repeatable); the captured path is appended when the URL''s path is /')
             [CompletionResult]::new('--forward', '--forward', [CompletionResultType]::ParameterName, 'Forward every capture to this URL (repeatable); the captured path is appended when the URL''s path is /')

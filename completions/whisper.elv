@@ -50,6 +50,7 @@ set edit:completion:arg-completer[whisper] = {|@words|
             cand --response-header 'Extra header of the answer, ''Name: value'' (repeatable)'
             cand --delay 'Wait this long (after storing) before answering, e.g. 2s'
             cand --max-body-size 'Largest body accepted; larger ones get 413 unread [default: 25MiB]'
+            cand --max-store-size 'Largest the store may grow; when full, senders get 503 until room is made [default: no limit]'
             cand --retain 'Keep only the newest N captures [default: keep all]'
             cand -f 'Forward every capture to this URL (repeatable); the captured path is appended when the URL''s path is /'
             cand --forward 'Forward every capture to this URL (repeatable); the captured path is appended when the URL''s path is /'

@@ -51,6 +51,7 @@ complete -c whisper -n "__fish_whisper_using_subcommand listen" -l response-body
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l response-header -d 'Extra header of the answer, \'Name: value\' (repeatable)' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l delay -d 'Wait this long (after storing) before answering, e.g. 2s' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l max-body-size -d 'Largest body accepted; larger ones get 413 unread [default: 25MiB]' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l max-store-size -d 'Largest the store may grow; when full, senders get 503 until room is made [default: no limit]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l retain -d 'Keep only the newest N captures [default: keep all]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -s f -l forward -d 'Forward every capture to this URL (repeatable); the captured path is appended when the URL\'s path is /' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l forward-timeout -d 'Give up on a target after this long [default: 30s]' -r

@@ -128,6 +128,10 @@ pub struct ListenArgs {
     #[arg(long, env = "WHISPER_MAX_BODY_SIZE", value_name = "SIZE", value_parser = units::parse_size, help_heading = "Receiver")]
     pub max_body_size: Option<u64>,
 
+    /// Largest the store may grow; when full, senders get 503 until room is made [default: no limit]
+    #[arg(long, env = "WHISPER_MAX_STORE_SIZE", value_name = "SIZE", value_parser = units::parse_size, help_heading = "Store")]
+    pub max_store_size: Option<u64>,
+
     /// Keep only the newest N captures [default: keep all]
     #[arg(long, env = "WHISPER_RETAIN", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Store")]
     pub retain: Option<u64>,

@@ -107,6 +107,8 @@ pub struct ListenFile {
     pub max_body_size: Option<SizeValue>,
     /// `--retain`.
     pub retain: Option<u64>,
+    /// `--max-store-size`.
+    pub max_store_size: Option<SizeValue>,
     /// `--tolerance`.
     pub tolerance: Option<String>,
     /// `--public-url`.
@@ -661,6 +663,8 @@ pub struct ListenConfig {
     pub max_body_size: u64,
     /// Keep only the newest N captures.
     pub retain: Option<u64>,
+    /// Largest size of the store file.
+    pub max_store_size: Option<u64>,
     /// Signing secrets and schemes.
     pub keyring: Keyring,
     /// The replay window for timestamps.
@@ -788,6 +792,7 @@ impl ListenConfig {
                 .or(file.max_body_size.map(|s| s.0))
                 .unwrap_or(DEFAULT_MAX_BODY_SIZE),
             retain: args.retain.or(file.retain).filter(|&n| n > 0),
+            max_store_size: args.max_store_size.or(file.max_store_size.map(|s| s.0)),
             tolerance: match args.tolerance.as_deref().or(file.tolerance.as_deref()) {
                 Some(text) => parse_tolerance(text).map_err(Error::usage)?,
                 None => Tolerance::ProviderDefault,
@@ -850,5 +855,43 @@ mod tests {
         assert_eq!((name.as_str(), value.to_str().unwrap()), ("x-test", "yes"));
         assert!(parse_header("nocolon").is_err());
         assert!(parse_header("bad name: v").is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any text given as a config file is parsed or refused, never a panic.
+        #[test]
+        fn any_config_text_parses_or_fails_cleanly(text in "\\PC{0,300}") {
+            let _ = toml::from_str::<FileConfig>(&text);
+        }
+
+        /// Config-shaped text with arbitrary values: still no panic.
+        #[test]
+        fn listen_tables_with_any_values(key in "(port|delay|max-body-size|retain|tolerance|forward|status|proxy|retry|forward-timeout|max-store-size)", value in "(\"\\PC{0,20}\"|-?[0-9]{1,25}|true|\\[\"\\PC{0,10}\"\\]|[0-9.e+-]{1,12})") {
+            let _ = toml::from_str::<FileConfig>(&format!("[listen]\n{key} = {value}\n"));
+            let _ = toml::from_str::<FileConfig>(&format!("[[route]]\npath = {value}\nforward = []\n[secrets]\nstripe = {value}\n"));
+        }
+
+        /// Sizes, durations, tolerances and headers from the command line.
+        #[test]
+        fn unit_parsers_never_panic(text in "\\PC{0,40}") {
+            let _ = units::parse_size(&text);
+            let _ = units::parse_duration(&text);
+            let _ = parse_tolerance(&text);
+            let _ = parse_header(&text);
+            let _ = parse_host(&text, "--host");
+        }
+
+        /// Globs match in linear time and never panic.
+        #[test]
+        fn globs_never_panic(pattern in "[a-z*?/]{0,30}", text in "[a-z/]{0,60}") {
+            let _ = crate::glob::matches(&pattern, &text);
+        }
     }
 }

@@ -16,14 +16,21 @@ use crate::forward::Forwarder;
 use crate::report::{self, Listening, Reporter};
 use crate::server::inspector::{Access, Inspector};
 use crate::server::{self, receiver::Receiver, receiver::Signatures};
-use crate::store::{Filter, ReadPool, Writer};
+use crate::store::{Filter, Limits, ReadPool, Writer};
 
 /// Runs the listener until it is told to stop.
 pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     // Catch Ctrl-C and SIGTERM before anyone can learn where we listen.
     let mut signals = StopSignals::new()?;
     let (bus, _) = broadcast::channel(feed::BUS_CAPACITY);
-    let writer = Writer::start(&config.db, config.retain, bus.clone())?;
+    let writer = Writer::start(
+        &config.db,
+        Limits {
+            retain: config.retain,
+            max_size: config.max_store_size,
+        },
+        bus.clone(),
+    )?;
     let pool = ReadPool::new(&config.db);
 
     let receiver_socket = bind(config.receiver, "receiver", "--port").await?;

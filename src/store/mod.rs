@@ -17,7 +17,7 @@ pub use query::{
     Filter, after, before_newest, clear_all, clear_before, get, insert_attempt, list, newest_id,
     resolve_id,
 };
-pub use writer::{NewAttempt, StoreError, Writer};
+pub use writer::{Limits, NewAttempt, StoreError, Writer};
 
 /// How long a connection waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -75,6 +75,15 @@ enum Job {
     Stop,
 }
 
+/// Bounds on what the store keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Keep only the newest N captures.
+    pub retain: Option<u64>,
+    /// Largest size of the store file, in bytes.
+    pub max_size: Option<u64>,
+}
+
 /// The handle to the writer thread. Cheap to clone; the thread ends when the
 /// last handle is gone and the queue is drained.
 #[derive(Clone)]
@@ -88,13 +97,20 @@ impl Writer {
     /// and attempts are announced on `events` after their commit, in id order.
     pub fn start(
         path: &Path,
-        retain: Option<u64>,
+        limits: Limits,
         events: broadcast::Sender<Event>,
     ) -> anyhow::Result<Writer> {
         let conn = super::open(path)?;
         // Checkpoints run on a thread of their own, so commits never wait for one.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
             .context("cannot configure the store")?;
+        if let Some(bytes) = limits.max_size {
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            let pages = (bytes / page_size.max(1) as u64).max(1);
+            let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+        }
         // Prove now, not at the first request, that the file can be written.
         conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .with_context(|| format!("cannot write to the store {}", path.display()))?;
@@ -107,7 +123,7 @@ impl Writer {
             conn,
             path: path.to_path_buf(),
             identity,
-            retain,
+            retain: limits.retain,
             events,
         };
         let thread = std::thread::Builder::new()
@@ -249,9 +265,18 @@ impl WriterThread {
                 }
             }
             Err(err) => {
+                let full = err
+                    .downcast_ref::<rusqlite::Error>()
+                    .and_then(rusqlite::Error::sqlite_error_code)
+                    == Some(rusqlite::ErrorCode::DiskFull);
+                let message = if full {
+                    "the store is full (the disk, or --max-store-size); make room with `whisper clear --before ID`, or keep fewer with --retain".to_owned()
+                } else {
+                    format!("{err:#}")
+                };
                 let err = StoreError::Write {
                     path: self.path.display().to_string(),
-                    message: format!("{err:#}"),
+                    message,
                 };
                 let mut lost = 0;
                 for job in group.drain(..) {

@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod faults;
 mod forward;
 mod generated;
 mod inspector;
