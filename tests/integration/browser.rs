@@ -1,6 +1,7 @@
 //! The inspector page in a real headless Chromium, driven by
 //! `tests/browser/inspector.mjs` (playwright-core): captures appear live, the
-//! detail view renders JSON, forms and binary, request data stays text, and
+//! detail view renders JSON, forms and binary, request data stays text, the
+//! token the page was opened with reaches the API and the feed, and
 //! when the listener restarts on the same store and port the page reconnects
 //! by itself and goes on without a reload.
 //!
@@ -47,8 +48,12 @@ fn page_shows_captures_live_and_survives_a_restart() {
     }
 
     let env = Env::new();
+    // The page passes the token it was opened with on to the API and the feed.
+    const TOKEN: &str = "browser-test-token";
     // The secrets the script signs with (the GitHub one on purpose not).
     let first = env.listen(&[
+        "--token",
+        TOKEN,
         "--secret",
         "stripe=whsec_whisperDemoSecret",
         "--secret",
@@ -57,7 +62,7 @@ fn page_shows_captures_live_and_survives_a_restart() {
     let port = first.inspector.port().to_string();
     let mut node = Command::new("node");
     node.arg(dir.join("inspector.mjs"))
-        .arg(format!("http://{}/", first.inspector))
+        .arg(format!("http://{}/?token={TOKEN}", first.inspector))
         .arg(format!("http://{}", first.receiver))
         .current_dir(&dir)
         .stdin(Stdio::piped())
@@ -145,8 +150,16 @@ fn page_shows_captures_live_and_survives_a_restart() {
 
     // Start it again on the same store and inspector port, and store a
     // capture before the page is back: it must arrive through the resume.
-    let second =
-        Listener::spawn(env.cmd(&["listen", "--port", "0", "--inspect-port", &port, "--json"]));
+    let second = Listener::spawn(env.cmd(&[
+        "listen",
+        "--port",
+        "0",
+        "--inspect-port",
+        &port,
+        "--json",
+        "--token",
+        TOKEN,
+    ]));
     assert_eq!(second.inspector.port().to_string(), port);
     let missed = post_json(second.receiver, "/hooks/while-away", "{}").json()["id"]
         .as_i64()
