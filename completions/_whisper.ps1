@@ -65,6 +65,8 @@ Register-ArgumentCompleter -Native -CommandName 'whisper' -ScriptBlock {
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL providers call (your tunnel); Twilio and Square sign it [default: http://HOST]')
             [CompletionResult]::new('--inspect-host', '--inspect-host', [CompletionResultType]::ParameterName, 'Address the inspector (feed, API, web page) binds [default: 127.0.0.1]')
             [CompletionResult]::new('--inspect-port', '--inspect-port', [CompletionResultType]::ParameterName, 'Port of the inspector; 0 picks a free one [default: 7071]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Also receive from this SSE feed: another whisper''s /events, or a smee.io or gosmee channel')
+            [CompletionResult]::new('--source-token', '--source-token', [CompletionResultType]::ParameterName, 'Bearer token for a protected --source (another whisper''s --token)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')

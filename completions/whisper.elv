@@ -61,6 +61,8 @@ set edit:completion:arg-completer[whisper] = {|@words|
             cand --public-url 'The URL providers call (your tunnel); Twilio and Square sign it [default: http://HOST]'
             cand --inspect-host 'Address the inspector (feed, API, web page) binds [default: 127.0.0.1]'
             cand --inspect-port 'Port of the inspector; 0 picks a free one [default: 7071]'
+            cand --source 'Also receive from this SSE feed: another whisper''s /events, or a smee.io or gosmee channel'
+            cand --source-token 'Bearer token for a protected --source (another whisper''s --token)'
             cand --db 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]'
             cand --config 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]'
             cand --color 'When to use colours (NO_COLOR is honoured)'

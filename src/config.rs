@@ -122,6 +122,10 @@ pub struct ListenFile {
     pub forward_timeout: Option<Text<Duration>>,
     /// `--retry`.
     pub retry: Option<u32>,
+    /// `--source`.
+    pub source: Option<String>,
+    /// `--source-token`.
+    pub source_token: Option<String>,
 }
 
 /// A duration or other value written as text in the file (`"2s"`), or as a bare
@@ -651,6 +655,8 @@ pub struct ListenConfig {
     pub public_url: Option<String>,
     /// Where captures are forwarded.
     pub forwarding: Forwarding,
+    /// The feed to relay from, and its token.
+    pub source: Option<(String, Option<Secret>)>,
 }
 
 impl ListenConfig {
@@ -748,6 +754,21 @@ impl ListenConfig {
                 .public_url
                 .or_else(|| file.public_url.clone())
                 .map(|u| u.trim_end_matches('/').to_owned()),
+            source: match args.source.or_else(|| file.source.clone()) {
+                Some(url) => {
+                    crate::forward::target_url(&url, "/")
+                        .map_err(|e| Error::usage(format!("--source {e}")))?;
+                    let token = match args.source_token.or_else(|| file.source_token.clone()) {
+                        Some(spec) => Some(
+                            secret::resolve(&spec)
+                                .map_err(|e| Error::usage(format!("--source-token: {e}")))?,
+                        ),
+                        None => None,
+                    };
+                    Some((url, token))
+                }
+                None => None,
+            },
             keyring,
             forwarding,
         })
