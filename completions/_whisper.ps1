@@ -67,6 +67,8 @@ Register-ArgumentCompleter -Native -CommandName 'whisper' -ScriptBlock {
             [CompletionResult]::new('--inspect-port', '--inspect-port', [CompletionResultType]::ParameterName, 'Port of the inspector; 0 picks a free one [default: 7071]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this token on every inspector request (`Authorization: Bearer` or `?token=`), given as text, @file or env:VAR; needed to bind a non-loopback --inspect-host')
             [CompletionResult]::new('--cors', '--cors', [CompletionResultType]::ParameterName, 'Let web pages of this origin read the feed and the API (CORS), e.g. http://localhost:3000')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Also receive from this SSE feed: another whisper''s /events, or a smee.io or gosmee channel')
+            [CompletionResult]::new('--source-token', '--source-token', [CompletionResultType]::ParameterName, 'Bearer token for a protected --source (another whisper''s --token)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')

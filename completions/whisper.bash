@@ -368,7 +368,7 @@ _whisper() {
             return 0
             ;;
         whisper__subcmd__listen)
-            opts="-p -f -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --max-store-size --retain --forward --proxy --forward-timeout --retry --secret --tolerance --public-url --inspect-host --inspect-port --token --cors --json --no-tui --db --config --verbose --quiet --color --help --version"
+            opts="-p -f -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --max-store-size --retain --forward --proxy --forward-timeout --retry --secret --tolerance --public-url --inspect-host --inspect-port --token --cors --source --source-token --json --no-tui --db --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -455,6 +455,14 @@ _whisper() {
                     return 0
                     ;;
                 --cors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

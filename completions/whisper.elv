@@ -63,6 +63,8 @@ set edit:completion:arg-completer[whisper] = {|@words|
             cand --inspect-port 'Port of the inspector; 0 picks a free one [default: 7071]'
             cand --token 'Require this token on every inspector request (`Authorization: Bearer` or `?token=`), given as text, @file or env:VAR; needed to bind a non-loopback --inspect-host'
             cand --cors 'Let web pages of this origin read the feed and the API (CORS), e.g. http://localhost:3000'
+            cand --source 'Also receive from this SSE feed: another whisper''s /events, or a smee.io or gosmee channel'
+            cand --source-token 'Bearer token for a protected --source (another whisper''s --token)'
             cand --db 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]'
             cand --config 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]'
             cand --color 'When to use colours (NO_COLOR is honoured)'

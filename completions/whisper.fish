@@ -63,6 +63,8 @@ complete -c whisper -n "__fish_whisper_using_subcommand listen" -l inspect-host 
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l inspect-port -d 'Port of the inspector; 0 picks a free one [default: 7071]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l token -d 'Require this token on every inspector request (`Authorization: Bearer` or `?token=`), given as text, @file or env:VAR; needed to bind a non-loopback --inspect-host' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l cors -d 'Let web pages of this origin read the feed and the API (CORS), e.g. http://localhost:3000' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l source -d 'Also receive from this SSE feed: another whisper\'s /events, or a smee.io or gosmee channel' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l source-token -d 'Bearer token for a protected --source (another whisper\'s --token)' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l db -d 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]' -r -F
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l config -d 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]' -r -F
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'

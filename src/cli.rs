@@ -214,6 +214,24 @@ pub struct ListenArgs {
     )]
     pub cors: Option<String>,
 
+    /// Also receive from this SSE feed: another whisper's /events, or a smee.io or gosmee channel
+    #[arg(
+        long,
+        env = "WHISPER_SOURCE",
+        value_name = "URL",
+        help_heading = "Relay"
+    )]
+    pub source: Option<String>,
+
+    /// Bearer token for a protected --source (another whisper's --token)
+    #[arg(
+        long,
+        env = "WHISPER_SOURCE_TOKEN",
+        value_name = "TOKEN",
+        help_heading = "Relay"
+    )]
+    pub source_token: Option<String>,
+
     /// Print NDJSON events instead of the terminal UI
     #[arg(long, env = "WHISPER_JSON", help_heading = "Output")]
     pub json: bool,

@@ -126,6 +126,10 @@ pub struct ListenFile {
     pub token: Option<String>,
     /// `--cors`.
     pub cors: Option<String>,
+    /// `--source`.
+    pub source: Option<String>,
+    /// `--source-token`.
+    pub source_token: Option<String>,
 }
 
 /// A duration or other value written as text in the file (`"2s"`), or as a bare
@@ -678,6 +682,8 @@ pub struct ListenConfig {
     /// The origin (`scheme://host[:port]`) allowed to use the inspector from
     /// its own pages.
     pub cors: Option<String>,
+    /// The feed to relay from, and its token.
+    pub source: Option<(String, Option<Secret>)>,
 }
 
 impl ListenConfig {
@@ -801,6 +807,21 @@ impl ListenConfig {
                 .public_url
                 .or_else(|| file.public_url.clone())
                 .map(|u| u.trim_end_matches('/').to_owned()),
+            source: match args.source.or_else(|| file.source.clone()) {
+                Some(url) => {
+                    crate::forward::target_url(&url, "/")
+                        .map_err(|e| Error::usage(format!("--source {e}")))?;
+                    let token = match args.source_token.or_else(|| file.source_token.clone()) {
+                        Some(spec) => Some(
+                            secret::resolve(&spec)
+                                .map_err(|e| Error::usage(format!("--source-token: {e}")))?,
+                        ),
+                        None => None,
+                    };
+                    Some((url, token))
+                }
+                None => None,
+            },
             keyring,
             forwarding,
             token,

@@ -34,6 +34,59 @@ pub enum Event {
     Attempt(Arc<AttemptEvent>),
     /// Something a person should know (a store error, a warning).
     Notice(Arc<Notice>),
+    /// The relay's connection to its upstream changed.
+    Source(Arc<SourceEvent>),
+}
+
+/// The relay's connection state (`listen --source`).
+#[derive(Debug)]
+pub struct SourceEvent {
+    /// The upstream feed.
+    pub url: String,
+    /// Connected or reconnecting.
+    pub state: crate::relay::State,
+    /// When it changed, µs since the epoch.
+    pub at: i64,
+}
+
+impl SourceEvent {
+    /// `{"state":"connected","url":…,"resumed_after":…}` or
+    /// `{"state":"reconnecting","url":…,"reason":…,"retry_in_ms":…}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use crate::relay::State;
+        match &self.state {
+            State::Connected { resumed_after } => serde_json::json!({
+                "state": "connected", "url": self.url, "resumed_after": resumed_after,
+                "time": crate::capture::format_time(self.at),
+            }),
+            State::Reconnecting { reason, retry_in } => serde_json::json!({
+                "state": "reconnecting", "url": self.url, "reason": reason,
+                "retry_in_ms": retry_in.as_millis() as u64,
+                "time": crate::capture::format_time(self.at),
+            }),
+        }
+    }
+
+    /// One line for people.
+    pub fn describe(&self) -> String {
+        use crate::relay::State;
+        match &self.state {
+            State::Connected {
+                resumed_after: Some(id),
+            } => format!(
+                "relay: connected to {}, resuming after event {id}",
+                self.url
+            ),
+            State::Connected {
+                resumed_after: None,
+            } => format!("relay: connected to {}", self.url),
+            State::Reconnecting { reason, retry_in } => format!(
+                "relay: {reason}; reconnecting to {} in {}",
+                self.url,
+                crate::units::format_latency(*retry_in)
+            ),
+        }
+    }
 }
 
 /// A stored capture, with its JSON made once and shared by every subscriber.

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::ListenConfig;
 use crate::feed::{self, Feed, Start};
 use crate::forward::Forwarder;
+use crate::relay::Relay;
 use crate::report::{self, Listening, Reporter};
 use crate::server::inspector::{Access, Inspector};
 use crate::server::{self, receiver::Receiver, receiver::Signatures};
@@ -56,16 +58,31 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         pool.clone(),
         bus.clone(),
     )?;
+    let signatures = Arc::new(Signatures {
+        keyring: config.keyring.clone(),
+        tolerance: config.tolerance,
+        public_url: config.public_url.clone(),
+    });
+    let relay = config.source.clone().map(|(url, token)| {
+        tokio::spawn(
+            Relay {
+                url,
+                token,
+                writer: writer.clone(),
+                pool: pool.clone(),
+                bus: bus.clone(),
+                signatures: signatures.clone(),
+                forwarder: forwarder.clone(),
+            }
+            .run(shutdown.clone()),
+        )
+    });
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),
         config.max_body_size,
         bus.clone(),
-        Signatures {
-            keyring: config.keyring.clone(),
-            tolerance: config.tolerance,
-            public_url: config.public_url.clone(),
-        },
+        signatures.clone(),
         forwarder.clone(),
     );
     let receiver_server = tokio::spawn(server::serve(
@@ -100,6 +117,9 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     });
     let _ = receiver_server.await;
     let _ = inspector_server.await;
+    if let Some(relay) = relay {
+        let _ = relay.await;
+    }
     tokio::task::spawn_blocking(move || writer.finish())
         .await
         .context("store writer failed")?;

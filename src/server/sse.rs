@@ -138,7 +138,7 @@ impl Pump {
             let sent = match next {
                 Ok(Some(Event::Capture(event))) => self.capture(&event).await,
                 Ok(Some(Event::Attempt(event))) => self.attempt(&event.attempt, event.json()).await,
-                Ok(Some(Event::Notice(_))) => true,
+                Ok(Some(Event::Notice(_) | Event::Source(_))) => true,
                 // The store cannot be read: end the stream; the client
                 // reconnects with its last id and resumes where it was.
                 Ok(None) | Err(_) => false,

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use query::{
     Filter, after, before_newest, clear_all, clear_before, get, insert_attempt, list, newest_id,
-    resolve_id,
+    resolve_id, upstream_cursor,
 };
 pub use writer::{Limits, NewAttempt, StoreError, Writer};
 

@@ -121,7 +121,7 @@ pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
 
 const CAPTURE_COLUMNS: &str = "c.id, c.received_at, c.method, c.target, c.http_version,
     c.remote_addr, c.body_size, c.status, c.source, p.headers, p.body,
-    c.provider, c.verdict, c.reason";
+    c.provider, c.verdict, c.reason, c.upstream, c.upstream_id";
 
 /// The SQL form of [`Filter`], over `captures c`, with parameters ?2 to ?5.
 const FILTER_SQL: &str = "(?2 IS NULL OR upper(c.method) = ?2)
@@ -159,6 +159,13 @@ fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
             headers: capture::decode_headers(&headers),
             body: Bytes::from(body),
             verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
+            upstream: match (
+                row.get::<_, Option<String>>(14)?,
+                row.get::<_, Option<String>>(15)?,
+            ) {
+                (Some(url), Some(id)) => Some(capture::Upstream { url, id }),
+                _ => None,
+            },
         },
         attempts: Vec::new(),
     })
@@ -340,6 +347,17 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Opt
         response_body_size: a.response_body_size,
         error: a.error.clone(),
     }))
+}
+
+/// The newest event id stored from an upstream feed whose ids are numbers
+/// (another whisper's capture ids): where a relay resumes.
+pub fn upstream_cursor(conn: &Connection, url: &str) -> anyhow::Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT max(CAST(upstream_id AS INTEGER)) FROM captures
+         WHERE upstream = ?1 AND upstream_id GLOB '[0-9]*'",
+        [url],
+        |r| r.get(0),
+    )?)
 }
 
 /// Deletes every capture; returns how many.

@@ -36,6 +36,9 @@ pub enum StoreError {
     /// The writer has stopped (the listener is shutting down).
     #[error("the store writer has stopped")]
     Closed,
+    /// A relayed event that is stored already (same upstream and id).
+    #[error("already stored")]
+    Duplicate,
 }
 
 /// An attempt to be stored.
@@ -307,9 +310,12 @@ impl WriterThread {
         let mut newest = None;
         {
             let mut insert_capture = tx.prepare_cached(
-                "INSERT INTO captures (received_at, method, target, path, http_version,
-                    remote_addr, body_size, content_type, status, source, provider, verdict, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                // OR IGNORE: a relayed event stored before (same upstream and
+                // id) is dropped here, atomically with the check.
+                "INSERT OR IGNORE INTO captures (received_at, method, target, path, http_version,
+                    remote_addr, body_size, content_type, status, source, provider, verdict, reason,
+                    upstream, upstream_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             let mut insert_payload = tx.prepare_cached(
                 "INSERT INTO payloads (capture_id, headers, body) VALUES (?1, ?2, ?3)",
@@ -331,7 +337,13 @@ impl WriterThread {
                             c.verification.as_ref().and_then(|v| v.provider.as_deref()),
                             c.verification.as_ref().map(|v| v.verdict.as_str()),
                             c.verification.as_ref().and_then(|v| v.reason.as_deref()),
+                            c.upstream.as_ref().map(|u| u.url.as_str()),
+                            c.upstream.as_ref().map(|u| u.id.as_str()),
                         ])?;
+                        if tx.changes() == 0 {
+                            let _ = reply.send(Err(StoreError::Duplicate));
+                            continue;
+                        }
                         let id = tx.last_insert_rowid();
                         insert_payload.execute(params![
                             id,
