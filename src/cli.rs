@@ -227,6 +227,7 @@ pub struct ListenArgs {
     #[arg(
         long,
         env = "WHISPER_SOURCE_TOKEN",
+        hide_env_values = true,
         value_name = "TOKEN",
         help_heading = "Relay"
     )]

@@ -24,6 +24,9 @@ pub const BUS_CAPACITY: usize = 1024;
 const BUS_BODY_LIMIT: usize = 64 << 10;
 /// Captures read from the store per catch-up step.
 const CATCH_UP_BATCH: usize = 256;
+/// Body bytes read from the store per catch-up step, so that a lagging
+/// subscriber holds little memory even when bodies are large.
+const CATCH_UP_BYTES: usize = 4 << 20;
 
 /// One thing that happened in the listener.
 #[derive(Debug, Clone)]
@@ -258,11 +261,11 @@ impl Feed {
             }
             if self.catching_up {
                 let (cursor, filter) = (self.cursor, self.filter.clone());
-                let batch = self
+                let (batch, more) = self
                     .pool
-                    .run(move |c| store::after(c, cursor, &filter, CATCH_UP_BATCH))
+                    .run(move |c| store::after(c, cursor, &filter, CATCH_UP_BATCH, CATCH_UP_BYTES))
                     .await?;
-                self.catching_up = batch.len() == CATCH_UP_BATCH;
+                self.catching_up = more;
                 self.backlog.extend(
                     batch
                         .into_iter()

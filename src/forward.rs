@@ -12,7 +12,12 @@ use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use crate::capture::{AttemptKind, Capture, Headers, now_micros, split_target};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::capture::{Attempt, AttemptKind, Capture, Headers, now_micros, split_target};
 use crate::store::NewAttempt;
 
 /// Header fields that belong to one connection, never forwarded (RFC 9110 §7.6.1),
@@ -401,8 +406,8 @@ mod tests {
     }
 }
 
-/// Most deliveries in flight at once; more wait their turn (capture never waits).
-const MAX_IN_FLIGHT: usize = 256;
+/// Captures waiting for one target; more are recorded as not forwarded.
+const LANE_CAPACITY: usize = 4096;
 
 /// Why an in-process replay (inspector, TUI) could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -421,15 +426,28 @@ pub enum ReplayError {
     Store(String),
 }
 
-/// The listener's deliveries: forwards each stored capture to its targets,
-/// concurrently and off the capture path, and records every attempt.
+/// A delivery made by the listener: what happened, and the attempt as stored
+/// (`None` when the store could not record it).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The stored attempt.
+    pub attempt: Option<Attempt>,
+}
+
+/// The listener's deliveries: forwards each stored capture to its targets, off
+/// the capture path, and records every attempt. Each target has a lane: its
+/// captures go out one at a time, in the order they were stored (so an app
+/// sees them in order, and one that is restarting gets them all once it is
+/// back); different targets are served concurrently.
 pub struct Forwarder {
     client: Client,
     routing: crate::config::Forwarding,
     writer: crate::store::Writer,
     pool: crate::store::ReadPool,
     bus: tokio::sync::broadcast::Sender<crate::feed::Event>,
-    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    lanes: std::sync::Mutex<HashMap<String, mpsc::Sender<Arc<Capture>>>>,
 }
 
 impl Forwarder {
@@ -439,14 +457,14 @@ impl Forwarder {
         writer: crate::store::Writer,
         pool: crate::store::ReadPool,
         bus: tokio::sync::broadcast::Sender<crate::feed::Event>,
-    ) -> anyhow::Result<std::sync::Arc<Forwarder>> {
-        Ok(std::sync::Arc::new(Forwarder {
+    ) -> anyhow::Result<Arc<Forwarder>> {
+        Ok(Arc::new(Forwarder {
             client: Client::new(routing.timeout, routing.retries)?,
             routing,
             writer,
             pool,
             bus,
-            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+            lanes: std::sync::Mutex::new(HashMap::new()),
         }))
     }
 
@@ -460,26 +478,59 @@ impl Forwarder {
         self.routing.proxy
     }
 
-    /// Delivers a stored capture to each target in the background.
-    pub fn spawn(
-        self: &std::sync::Arc<Self>,
-        capture: std::sync::Arc<Capture>,
-        targets: Vec<String>,
-    ) {
+    /// Queues a stored capture on each target's lane; never waits.
+    pub fn spawn(self: &Arc<Self>, capture: Arc<Capture>, targets: Vec<String>) {
         for target in targets {
-            let me = self.clone();
-            let capture = capture.clone();
-            tokio::spawn(async move {
-                let Ok(_slot) = me.slots.clone().acquire_owned().await else {
-                    return;
-                };
-                me.deliver(&capture, &target, AttemptKind::Forward).await;
-            });
+            let lane = self.lane(&target);
+            if let Err(mpsc::error::TrySendError::Full(capture)) = lane.try_send(capture.clone()) {
+                // The target is far behind: say so as an attempt, rather than
+                // hold the capture in memory without bound.
+                let me = self.clone();
+                tokio::spawn(async move {
+                    let outcome = Outcome {
+                        request: Outgoing {
+                            method: capture.request.method.clone(),
+                            url: target_url(&target, &capture.request.target).unwrap_or(target),
+                            headers: Vec::new(),
+                            body: Bytes::new(),
+                        },
+                        started_at: now_micros(),
+                        duration: Duration::ZERO,
+                        result: Err(SendError::Other(format!(
+                            "not forwarded: {LANE_CAPACITY} earlier captures are still waiting for this target"
+                        ))),
+                        tries: 0,
+                    };
+                    me.record(&capture, outcome, AttemptKind::Forward).await;
+                });
+            }
         }
     }
 
+    /// The lane of a target, started on first use.
+    fn lane(self: &Arc<Self>, target: &str) -> mpsc::Sender<Arc<Capture>> {
+        let mut lanes = match self.lanes.lock() {
+            Ok(lanes) => lanes,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(lane) = lanes.get(target) {
+            return lane.clone();
+        }
+        let (tx, mut rx) = mpsc::channel::<Arc<Capture>>(LANE_CAPACITY);
+        let me = self.clone();
+        let target_owned = target.to_owned();
+        tokio::spawn(async move {
+            while let Some(capture) = rx.recv().await {
+                me.deliver(&capture, &target_owned, AttemptKind::Forward)
+                    .await;
+            }
+        });
+        lanes.insert(target.to_owned(), tx.clone());
+        tx
+    }
+
     /// Delivers a capture to one target now and records the attempt.
-    pub async fn deliver(&self, capture: &Capture, target: &str, kind: AttemptKind) -> Outcome {
+    pub async fn deliver(&self, capture: &Capture, target: &str, kind: AttemptKind) -> Delivery {
         let outcome = match forward_request(capture, target) {
             Ok(request) => self.client.send(request).await,
             Err(e) => Outcome {
@@ -495,25 +546,34 @@ impl Forwarder {
                 tries: 0,
             },
         };
-        if let Err(e) = self
+        self.record(capture, outcome, kind).await
+    }
+
+    /// Stores the attempt of an outcome.
+    async fn record(&self, capture: &Capture, outcome: Outcome, kind: AttemptKind) -> Delivery {
+        let attempt = match self
             .writer
             .add_attempt(outcome.attempt(capture.id, kind))
             .await
         {
-            let _ = self.bus.send(crate::feed::Event::notice(
-                crate::feed::Level::Warn,
-                format!(
-                    "the result of delivering #{} was not recorded: {e}",
-                    capture.id
-                ),
-            ));
-        }
-        outcome
+            Ok(attempt) => Some(attempt),
+            Err(e) => {
+                let _ = self.bus.send(crate::feed::Event::notice(
+                    crate::feed::Level::Warn,
+                    format!(
+                        "the result of delivering #{} was not recorded: {e}",
+                        capture.id
+                    ),
+                ));
+                None
+            }
+        };
+        Delivery { outcome, attempt }
     }
 
     /// Replays a stored capture to `to`, or to its configured targets; the
     /// attempts are recorded and announced like forwards.
-    pub async fn replay(&self, id: i64, to: Option<String>) -> Result<Vec<Outcome>, ReplayError> {
+    pub async fn replay(&self, id: i64, to: Option<String>) -> Result<Vec<Delivery>, ReplayError> {
         let capture = self
             .pool
             .run(move |c| crate::store::get(c, id))
@@ -530,10 +590,10 @@ impl Forwarder {
         if targets.is_empty() {
             return Err(ReplayError::NoTarget);
         }
-        let mut outcomes = Vec::with_capacity(targets.len());
+        let mut deliveries = Vec::with_capacity(targets.len());
         for target in targets {
-            outcomes.push(self.deliver(&capture, &target, AttemptKind::Replay).await);
+            deliveries.push(self.deliver(&capture, &target, AttemptKind::Replay).await);
         }
-        Ok(outcomes)
+        Ok(deliveries)
     }
 }

@@ -354,6 +354,61 @@ fn from_smee(feed: &str, event: &SseEvent, object: &serde_json::Map<String, Valu
     }
 }
 
+/// A capture as smee.io would publish it: the header fields as keys (values of
+/// a repeated field joined with `, `, as Node does), `body` (parsed when it is
+/// JSON, else the text), `query` and `timestamp` (ms). `content-length` and
+/// hop-by-hop fields are left out: smee clients send the body again and
+/// compute its length.
+pub fn smee_json(capture: &crate::capture::Capture) -> Value {
+    let r = &capture.request;
+    let mut object = serde_json::Map::new();
+    for (name, value) in &r.headers {
+        if matches!(
+            name.as_str(),
+            "content-length"
+                | "transfer-encoding"
+                | "connection"
+                | "keep-alive"
+                | "body"
+                | "query"
+                | "timestamp"
+        ) {
+            continue;
+        }
+        let value = String::from_utf8_lossy(value).into_owned();
+        match object.get_mut(name) {
+            Some(Value::String(prior)) => {
+                prior.push_str(", ");
+                prior.push_str(&value);
+            }
+            _ => {
+                object.insert(name.clone(), Value::String(value));
+            }
+        }
+    }
+    let body = match serde_json::from_slice::<Value>(&r.body) {
+        Ok(json) if !r.body.is_empty() => json,
+        _ => Value::String(String::from_utf8_lossy(&r.body).into_owned()),
+    };
+    let mut query = serde_json::Map::new();
+    for (k, v) in form_urlencoded::parse(r.query().unwrap_or("").as_bytes()) {
+        match query.get_mut(k.as_ref()) {
+            Some(Value::Array(values)) => values.push(Value::String(v.into_owned())),
+            Some(prior) => {
+                let first = prior.take();
+                *prior = Value::Array(vec![first, Value::String(v.into_owned())]);
+            }
+            None => {
+                query.insert(k.into_owned(), Value::String(v.into_owned()));
+            }
+        }
+    }
+    object.insert("body".into(), body);
+    object.insert("query".into(), Value::Object(query));
+    object.insert("timestamp".into(), Value::from(r.received_at / 1000));
+    Value::Object(object)
+}
+
 fn json_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),

@@ -24,10 +24,10 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::sse::{self, SseBody};
-use crate::capture::{Attempt, AttemptKind, Verdict};
+use crate::capture::{AttemptKind, Verdict};
 use crate::error::Error;
 use crate::feed::{Event, Start};
-use crate::forward::{Forwarder, Outcome, ReplayError};
+use crate::forward::{Delivery, Forwarder, ReplayError};
 use crate::secret::{Secret, ct_eq};
 use crate::store::{self, Filter, ReadPool};
 
@@ -247,12 +247,22 @@ impl Inspector {
                 None => Start::Live,
             },
         };
+        let format = match params.get("format") {
+            None | Some("whisper") => sse::Format::Whisper,
+            Some("smee") => sse::Format::Smee,
+            Some(other) => {
+                return Err(Fail::bad_request(format!(
+                    "?format={other} is not known; use whisper or smee"
+                )));
+            }
+        };
         let body = sse::subscribe(
             &self.bus,
             self.pool.clone(),
             filter,
             start,
             self.shutdown.clone(),
+            format,
         )
         .await
         .map_err(Fail::store)?;
@@ -369,16 +379,16 @@ impl Inspector {
                     Fail::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string())
                 }
             })?;
-        let attempts = self.recorded(id, &outcomes).await;
-        let reached = outcomes.iter().any(|o| o.result.is_ok());
+        let attempts = Self::recorded(id, &outcomes);
+        let reached = outcomes.iter().any(|d| d.outcome.result.is_ok());
         let body = if reached {
             Value::Array(attempts)
         } else {
             let error = outcomes
                 .iter()
-                .filter_map(|o| {
-                    let err = o.result.as_ref().err()?;
-                    Some(format!("{}: {err}", o.request.url))
+                .filter_map(|d| {
+                    let err = d.outcome.result.as_ref().err()?;
+                    Some(format!("{}: {err}", d.outcome.request.url))
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
@@ -392,48 +402,20 @@ impl Inspector {
         Ok(fixed(super::json(status, &body)))
     }
 
-    /// The stored attempts of these replays, as JSON (the same objects as the
-    /// feed's `attempt` events). An attempt the store could not record is
-    /// shown as it was made, without an id.
-    async fn recorded(&self, id: i64, outcomes: &[Outcome]) -> Vec<Value> {
-        let stored = self
-            .pool
-            .run(move |c| Ok(store::get(c, id)?.map(|c| c.attempts).unwrap_or_default()))
-            .await
-            .unwrap_or_default();
-        outcomes
+    /// The attempts of these replays, as JSON (the same objects as the feed's
+    /// `attempt` events). An attempt the store could not record is shown as
+    /// it was made, with `id: null`.
+    fn recorded(id: i64, deliveries: &[Delivery]) -> Vec<Value> {
+        deliveries
             .iter()
-            .map(|outcome| {
-                let made = outcome.attempt(id, AttemptKind::Replay);
-                stored
-                    .iter()
-                    .rev()
-                    .find(|a| {
-                        a.kind == AttemptKind::Replay
-                            && a.started_at == made.started_at
-                            && a.target == made.target
-                    })
-                    .map_or_else(
-                        || {
-                            let mut json = Attempt {
-                                id: 0,
-                                capture_id: made.capture_id,
-                                kind: made.kind,
-                                target: made.target,
-                                started_at: made.started_at,
-                                duration: made.duration,
-                                status: made.status,
-                                response_headers: made.response_headers,
-                                response_body: made.response_body,
-                                response_body_size: made.response_body_size,
-                                error: made.error,
-                            }
-                            .to_json();
-                            json["id"] = Value::Null;
-                            json
-                        },
-                        Attempt::to_json,
-                    )
+            .map(|delivery| match &delivery.attempt {
+                Some(stored) => stored.to_json(),
+                None => {
+                    let made = delivery.outcome.attempt(id, AttemptKind::Replay);
+                    let mut json = made.with_id(0).to_json();
+                    json["id"] = Value::Null;
+                    json
+                }
             })
             .collect()
     }

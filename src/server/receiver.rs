@@ -178,7 +178,8 @@ impl Receiver {
         let outcome = self
             .forwarder
             .deliver(capture, target, AttemptKind::Forward)
-            .await;
+            .await
+            .outcome;
         let response = match outcome.result {
             Ok(answer) => {
                 let mut response = Response::new(Full::new(answer.body));

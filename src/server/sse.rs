@@ -40,7 +40,19 @@ const MATCHED_IDS: usize = 4096;
 const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 const CAPTURE_EVENT: &[u8] = b"event: capture\ndata: ";
 const ATTEMPT_EVENT: &[u8] = b"event: attempt\ndata: ";
+const SMEE_EVENT: &[u8] = b"data: ";
 const END: &[u8] = b"\n\n";
+
+/// The event format of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// whisper's own: `event: capture` with the capture JSON, and `event: attempt`.
+    Whisper,
+    /// smee.io's: an unnamed (`message`) event per capture whose data is an
+    /// object with the headers as keys plus `body`, `query` and `timestamp`,
+    /// so smee clients can consume it. No attempts.
+    Smee,
+}
 
 /// The body of an `/events` response: what the subscriber's task has written
 /// and the client has not read yet.
@@ -72,8 +84,9 @@ pub async fn subscribe(
     filter: Filter,
     start: Start,
     shutdown: CancellationToken,
+    format: Format,
 ) -> anyhow::Result<SseBody> {
-    subscribe_with(bus, pool, filter, start, shutdown, HEARTBEAT).await
+    subscribe_with(bus, pool, filter, start, shutdown, HEARTBEAT, format).await
 }
 
 async fn subscribe_with(
@@ -83,6 +96,7 @@ async fn subscribe_with(
     start: Start,
     shutdown: CancellationToken,
     heartbeat: Duration,
+    format: Format,
 ) -> anyhow::Result<SseBody> {
     let feed = Feed::open(bus, pool.clone(), filter.clone(), start).await?;
     let (tx, rx) = mpsc::channel(QUEUE);
@@ -95,6 +109,7 @@ async fn subscribe_with(
             shutdown,
             attempts,
             heartbeat,
+            format,
         }
         .run(),
     );
@@ -109,6 +124,7 @@ struct Pump {
     shutdown: CancellationToken,
     attempts: AttemptRoute,
     heartbeat: Duration,
+    format: Format,
 }
 
 impl Pump {
@@ -137,6 +153,7 @@ impl Pump {
             };
             let sent = match next {
                 Ok(Some(Event::Capture(event))) => self.capture(&event).await,
+                Ok(Some(Event::Attempt(_))) if self.format == Format::Smee => true,
                 Ok(Some(Event::Attempt(event))) => self.attempt(&event.attempt, event.json()).await,
                 Ok(Some(Event::Notice(_) | Event::Source(_))) => true,
                 // The store cannot be read: end the stream; the client
@@ -153,18 +170,31 @@ impl Pump {
     async fn capture(&mut self, event: &CaptureEvent) -> bool {
         let id = event.capture.id;
         self.attempts.matched(id);
-        let json = if event.body_elided {
+        let full = if event.body_elided {
             // Too large for the bus: the full capture is in the store.
             match self.pool.run(move |c| store::get(c, id)).await {
-                Ok(Some(capture)) => Bytes::from(capture.to_json_string()),
+                Ok(Some(capture)) => Some(capture),
                 Ok(None) => return true, // deleted since (--retain, clear)
                 Err(_) => return false,
             }
         } else {
-            event.json().clone()
+            None
+        };
+        let (kind, json) = match (self.format, full) {
+            (Format::Whisper, Some(capture)) => {
+                (CAPTURE_EVENT, Bytes::from(capture.to_json_string()))
+            }
+            (Format::Whisper, None) => (CAPTURE_EVENT, event.json().clone()),
+            (Format::Smee, full) => {
+                let capture = full.as_ref().unwrap_or(&event.capture);
+                (
+                    SMEE_EVENT,
+                    Bytes::from(crate::relay::smee_json(capture).to_string()),
+                )
+            }
         };
         self.send(Bytes::from(format!("id: {id}\n"))).await
-            && self.send(Bytes::from_static(CAPTURE_EVENT)).await
+            && self.send(Bytes::from_static(kind)).await
             && self.send(json).await
             && self.send(Bytes::from_static(END)).await
     }
@@ -276,6 +306,7 @@ mod tests {
             Start::Live,
             shutdown.clone(),
             Duration::from_millis(20),
+            Format::Whisper,
         )
         .await
         .unwrap();

@@ -220,36 +220,48 @@ pub fn get(conn: &Connection, id: i64) -> anyhow::Result<Option<Capture>> {
     }
 }
 
-/// Up to `limit` captures with an id above `after`, oldest first, that pass the
-/// filter, each with its attempts: the feed's backlog and catch-up.
+/// Captures with an id above `after`, oldest first, that pass the filter, each
+/// with its attempts: the feed's backlog and catch-up. At most `limit` of
+/// them, and no more once their bodies reach `max_bytes` (at least one is
+/// returned). The flag says whether more may follow.
 pub fn after(
     conn: &Connection,
     after: i64,
     filter: &Filter,
     limit: usize,
-) -> anyhow::Result<Vec<Capture>> {
+    max_bytes: usize,
+) -> anyhow::Result<(Vec<Capture>, bool)> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CAPTURE_COLUMNS} FROM captures c JOIN payloads p ON p.capture_id = c.id
          WHERE c.id > ?1 AND {FILTER_SQL}
          ORDER BY c.id LIMIT ?6"
     ))?;
-    let mut captures = stmt
-        .query_map(
-            params![
-                after,
-                filter.method_upper(),
-                filter.path,
-                filter.provider_lower(),
-                filter.verdict_list(),
-                limit as i64
-            ],
-            capture_from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = stmt.query(params![
+        after,
+        filter.method_upper(),
+        filter.path,
+        filter.provider_lower(),
+        filter.verdict_list(),
+        limit as i64
+    ])?;
+    let mut captures = Vec::new();
+    let mut bytes = 0;
+    let mut more = false;
+    while let Some(row) = rows.next()? {
+        if !captures.is_empty() && bytes >= max_bytes {
+            more = true;
+            break;
+        }
+        let capture = capture_from_row(row)?;
+        bytes += capture.request.body.len();
+        captures.push(capture);
+    }
+    drop(rows);
+    more |= captures.len() == limit;
     for capture in &mut captures {
         capture.attempts = attempts_of(conn, capture.id)?;
     }
-    Ok(captures)
+    Ok((captures, more))
 }
 
 /// Up to `limit` summaries, newest first, with ids below `before` (if given)
@@ -333,20 +345,10 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Opt
     if inserted == 0 {
         return Ok(None);
     }
-    Ok(Some(Attempt {
-        id: conn.last_insert_rowid(),
-        capture_id: a.capture_id,
-        kind: a.kind,
-        target: a.target.clone(),
-        started_at: a.started_at,
-        // As stored (µs), so the announced attempt and a later read agree.
-        duration: std::time::Duration::from_micros(a.duration.as_micros() as u64),
-        status: a.status,
-        response_headers: a.response_headers.clone(),
-        response_body: a.response_body.clone(),
-        response_body_size: a.response_body_size,
-        error: a.error.clone(),
-    }))
+    let mut attempt = a.clone().with_id(conn.last_insert_rowid());
+    // As stored (µs), so the announced attempt and a later read agree.
+    attempt.duration = std::time::Duration::from_micros(a.duration.as_micros() as u64);
+    Ok(Some(attempt))
 }
 
 /// The newest event id stored from an upstream feed whose ids are numbers

@@ -66,6 +66,25 @@ pub struct NewAttempt {
     pub error: Option<String>,
 }
 
+impl NewAttempt {
+    /// The attempt, once it has an id.
+    pub fn with_id(self, id: i64) -> Attempt {
+        Attempt {
+            id,
+            capture_id: self.capture_id,
+            kind: self.kind,
+            target: self.target,
+            started_at: self.started_at,
+            duration: self.duration,
+            status: self.status,
+            response_headers: self.response_headers,
+            response_body: self.response_body,
+            response_body_size: self.response_body_size,
+            error: self.error,
+        }
+    }
+}
+
 enum Job {
     Capture(
         NewCapture,
