@@ -13,7 +13,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
-pub use query::{Filter, after, clear_all, clear_before, get, list, newest_id, resolve_id};
+pub use query::{
+    Filter, after, clear_all, clear_before, count, get, list, list_after, newest_id, resolve_id,
+};
 pub use writer::{NewAttempt, StoreError, Writer};
 
 /// How long a connection waits for another process's write lock.
