@@ -261,6 +261,8 @@ pub enum OutputMode {
     Lines,
     /// NDJSON on stdout.
     Json,
+    /// The live terminal UI (stdout is a terminal, no `--no-tui`/`--json`).
+    Tui,
 }
 
 /// What the receiver answers to every capture.
@@ -356,6 +358,8 @@ impl ListenConfig {
 
         let output = if args.json {
             OutputMode::Json
+        } else if !args.no_tui && std::io::stdout().is_terminal() {
+            OutputMode::Tui
         } else {
             OutputMode::Lines
         };

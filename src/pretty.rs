@@ -216,17 +216,23 @@ pub fn json_tokens(line: &str) -> Vec<(JsonToken, &str)> {
 
 /// A classic hex dump: offset, 16 bytes in hex, the printable ones as text.
 pub fn hex_dump(bytes: &[u8]) -> String {
+    hex_dump_rows(bytes, 16)
+}
+
+/// A hex dump with `per_row` bytes a row (8 fits a narrow pane).
+pub fn hex_dump_rows(bytes: &[u8], per_row: usize) -> String {
+    let per_row = per_row.max(1);
     let mut out = String::with_capacity(bytes.len() * 4 + 16);
-    for (row, chunk) in bytes.chunks(16).enumerate() {
-        let _ = write!(out, "{:08x}  ", row * 16);
-        for i in 0..16 {
+    for (row, chunk) in bytes.chunks(per_row).enumerate() {
+        let _ = write!(out, "{:08x}  ", row * per_row);
+        for i in 0..per_row {
             match chunk.get(i) {
                 Some(b) => {
                     let _ = write!(out, "{b:02x} ");
                 }
                 None => out.push_str("   "),
             }
-            if i == 7 {
+            if i == 7 && per_row > 8 {
                 out.push(' ');
             }
         }
