@@ -6,4 +6,5 @@ mod commands;
 mod generated;
 mod listen;
 mod store;
+mod tui;
 mod util;
