@@ -83,6 +83,12 @@ impl Verdict {
     }
 }
 
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The verdict on a request's signature, with the reason a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
@@ -212,6 +218,36 @@ impl NewCapture {
     /// The query part of the target, without `?`; `None` when there is no `?`.
     pub fn query(&self) -> Option<&str> {
         split_target(&self.target).1
+    }
+
+    /// The URL the sender called: the target itself when absolute, else `base`
+    /// (e.g. a tunnel's `https://abc.example`) or `http://` and the `Host`
+    /// header, followed by the target.
+    pub fn url(&self, base: Option<&str>) -> String {
+        if self.target.contains("://") {
+            return self.target.clone();
+        }
+        let base = match base {
+            Some(base) => base.trim_end_matches('/').to_owned(),
+            None => {
+                let host = self
+                    .header("host")
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .unwrap_or("localhost");
+                format!("http://{host}")
+            }
+        };
+        format!("{base}{}", self.target)
+    }
+
+    /// The request as the signature schemes see it.
+    pub fn as_signed<'a>(&'a self, url: &'a str) -> crate::verify::Request<'a> {
+        crate::verify::Request {
+            method: &self.method,
+            url: Some(url),
+            headers: &self.headers,
+            body: &self.body,
+        }
     }
 
     /// The first value of a header, by lowercase name.

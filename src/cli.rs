@@ -78,6 +78,12 @@ pub enum Command {
     List(ListArgs),
     /// Show one capture: headers, body, verdict, attempts
     Show(ShowArgs),
+    /// Send captures again: to a URL, edited, or re-signed with a fresh timestamp
+    Replay(ReplayArgs),
+    /// Build a correctly signed request for a provider (and send it)
+    Sign(SignArgs),
+    /// Check a signature: of a stored capture, or of a request given here
+    Verify(VerifyArgs),
     /// Delete captures from the store
     Clear(ClearArgs),
     /// Print shell completions
@@ -126,6 +132,44 @@ pub struct ListenArgs {
     #[arg(long, env = "WHISPER_RETAIN", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Store")]
     pub retain: Option<u64>,
 
+    /// Forward every capture to this URL (repeatable); the captured path is appended when the URL's path is /
+    #[arg(short, long, value_name = "URL", help_heading = "Forwarding")]
+    pub forward: Vec<String>,
+
+    /// Answer each sender with the first target's response (status, headers, body)
+    #[arg(long, env = "WHISPER_PROXY", help_heading = "Forwarding")]
+    pub proxy: bool,
+
+    /// Give up on a target after this long [default: 30s]
+    #[arg(long, env = "WHISPER_FORWARD_TIMEOUT", value_name = "DURATION", value_parser = units::parse_duration, help_heading = "Forwarding")]
+    pub forward_timeout: Option<Duration>,
+
+    /// Retry a target that refuses the connection N times, with backoff [default: 0]
+    #[arg(
+        long,
+        env = "WHISPER_RETRY",
+        value_name = "N",
+        help_heading = "Forwarding"
+    )]
+    pub retry: Option<u32>,
+
+    /// A signing secret, PROVIDER=SECRET; SECRET may be @file or env:VAR (repeatable)
+    #[arg(long, value_name = "PROVIDER=SECRET", help_heading = "Signatures")]
+    pub secret: Vec<String>,
+
+    /// Replay window for signed timestamps, e.g. 300s, or `none` [default: each provider's own]
+    #[arg(long, env = "WHISPER_TOLERANCE", value_name = "DURATION|none", value_parser = crate::config::parse_tolerance_text, help_heading = "Signatures")]
+    pub tolerance: Option<String>,
+
+    /// The URL providers call (your tunnel); Twilio and Square sign it [default: http://HOST]
+    #[arg(
+        long,
+        env = "WHISPER_PUBLIC_URL",
+        value_name = "URL",
+        help_heading = "Signatures"
+    )]
+    pub public_url: Option<String>,
+
     /// Address the inspector (feed, API, web page) binds [default: 127.0.0.1]
     #[arg(
         long,
@@ -159,6 +203,14 @@ pub struct ListArgs {
     /// How many captures to show
     #[arg(short = 'n', long, default_value_t = 20)]
     pub limit: u32,
+
+    /// Only captures signed by this provider
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Only captures whose signature failed (invalid, expired, unsigned)
+    #[arg(long)]
+    pub invalid: bool,
 
     /// Only this method (GET, POST, …)
     #[arg(long, value_name = "METHOD")]
@@ -195,6 +247,160 @@ pub struct ShowArgs {
     /// Print a curl command that sends the same request
     #[arg(long, group = "format")]
     pub curl: bool,
+}
+
+/// `whisper replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Capture ids: numbers, `last`, or ranges like `3..7` (replayed in order)
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+
+    /// Where to send [default: the capture's route targets, or listen.forward]
+    #[arg(long, value_name = "URL")]
+    pub to: Vec<String>,
+
+    /// Re-sign with a fresh timestamp and id (secret from --secret or the config)
+    #[arg(long, help_heading = "Changes")]
+    pub resign: bool,
+
+    /// Secret for --resign, PROVIDER=SECRET (@file, env:VAR) (repeatable)
+    #[arg(long, value_name = "PROVIDER=SECRET", help_heading = "Changes")]
+    pub secret: Vec<String>,
+
+    /// Set a header, replacing its values: 'Name: value' (repeatable)
+    #[arg(long, value_name = "HEADER", help_heading = "Changes")]
+    pub set_header: Vec<String>,
+
+    /// Remove a header (repeatable)
+    #[arg(long, value_name = "NAME", help_heading = "Changes")]
+    pub remove_header: Vec<String>,
+
+    /// Replace the body: text, or @file
+    #[arg(long, value_name = "TEXT|@FILE", help_heading = "Changes")]
+    pub body: Option<String>,
+
+    /// Edit the request in $EDITOR before sending (needs a terminal)
+    #[arg(long, help_heading = "Changes")]
+    pub edit: bool,
+
+    /// Exit 1 when a target answers with 400 or more
+    #[arg(long)]
+    pub fail: bool,
+
+    /// Print each result as JSON (an attempt object per line)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Give up on a target after this long
+    #[arg(long, value_name = "DURATION", value_parser = units::parse_duration, default_value = "30s")]
+    pub timeout: Duration,
+}
+
+/// What `whisper sign` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignFormat {
+    /// The header lines
+    Headers,
+    /// {"provider","method","url","headers","body","body_base64"}
+    Json,
+    /// A curl command
+    Curl,
+    /// The whole HTTP request
+    Http,
+}
+
+/// `whisper sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The provider, or a [[scheme]] from the config
+    #[arg(value_name = "PROVIDER")]
+    pub provider: String,
+
+    /// The secret (@file, env:VAR); repeat for one signature per secret where the provider allows several [default: from [secrets]]
+    #[arg(long, value_name = "SECRET")]
+    pub secret: Vec<String>,
+
+    /// The body, as text
+    #[arg(short, long, value_name = "TEXT", conflicts_with = "file")]
+    pub data: Option<String>,
+
+    /// The body, from a file (`-` for standard input); without --data or --file, standard input is read
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// Unix time to sign with [default: now]
+    #[arg(long, value_name = "UNIX")]
+    pub timestamp: Option<i64>,
+
+    /// Message or delivery id (Mailgun: the token) [default: a fresh one]
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// The URL the provider calls; Twilio and Square sign it [default: the --send URL]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Content-Type of the body [default: JSON, or a form when the body is one]
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+
+    /// What to print
+    #[arg(long, value_enum, default_value_t = SignFormat::Headers)]
+    pub format: SignFormat,
+
+    /// Send the signed request to this URL and print the response
+    #[arg(long, value_name = "URL")]
+    pub send: Option<String>,
+}
+
+/// `whisper verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Capture id or `last`; without it, the request is given with --header and --data/--file/stdin
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+
+    /// The provider [default: detected from the headers]
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// PROVIDER=SECRET, or SECRET with --provider (@file, env:VAR) (repeatable) [default: from [secrets]]
+    #[arg(long, value_name = "SECRET")]
+    pub secret: Vec<String>,
+
+    /// A request header, 'Name: value' (repeatable)
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "HEADER",
+        conflicts_with = "id"
+    )]
+    pub headers: Vec<String>,
+
+    /// The body, as text
+    #[arg(short, long, value_name = "TEXT", conflicts_with_all = ["file", "id"])]
+    pub data: Option<String>,
+
+    /// The body, from a file (`-` for standard input)
+    #[arg(long, value_name = "PATH", conflicts_with = "id")]
+    pub file: Option<PathBuf>,
+
+    /// The URL the provider called (Twilio, Square) [default: http://HOST/TARGET of the capture]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Replay window, e.g. 300s, or `none` [default: the provider's own]
+    #[arg(long, value_name = "DURATION|none", value_parser = crate::config::parse_tolerance_text)]
+    pub tolerance: Option<String>,
+
+    /// Check as of this Unix time [default: now]
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+
+    /// Print {"provider","verdict","reason"}
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `whisper clear`.

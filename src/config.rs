@@ -3,6 +3,7 @@
 //! variables (both through clap), then the config file, then the defaults below.
 //! Nothing past this module sees a clap type.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -13,9 +14,12 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
 
+use crate::capture::{Verdict, Verification};
 use crate::cli::{ColorChoice, GlobalArgs, ListenArgs};
 use crate::error::Error;
+use crate::secret::{self, Secret};
 use crate::units;
+use crate::verify::{self, GenericScheme, Provider, Scheme, Tolerance};
 
 /// Default port of the receiver.
 pub const DEFAULT_PORT: u16 = 7070;
@@ -33,6 +37,49 @@ pub struct FileConfig {
     /// `[listen]`.
     #[serde(default)]
     pub listen: ListenFile,
+    /// `[secrets]`: provider or scheme name → secret (or several, for rotation).
+    #[serde(default)]
+    pub secrets: BTreeMap<String, OneOrMany>,
+    /// `[[scheme]]`: in-house signature schemes.
+    #[serde(default)]
+    pub scheme: Vec<GenericScheme>,
+    /// `[[route]]`: forwarding rules, first match wins.
+    #[serde(default)]
+    pub route: Vec<RouteFile>,
+}
+
+/// A `[[route]]` rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteFile {
+    /// Path glob the capture must match.
+    pub path: String,
+    /// Method it must have (any when absent).
+    pub method: Option<String>,
+    /// Provider its signature must be from (any when absent).
+    pub provider: Option<String>,
+    /// Where matching captures go.
+    pub forward: Vec<String>,
+}
+
+/// One string or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single value.
+    One(String),
+    /// Several values.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values, in order.
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(v) => vec![v.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// The `[listen]` table.
@@ -60,6 +107,19 @@ pub struct ListenFile {
     pub max_body_size: Option<SizeValue>,
     /// `--retain`.
     pub retain: Option<u64>,
+    /// `--tolerance`.
+    pub tolerance: Option<String>,
+    /// `--public-url`.
+    pub public_url: Option<String>,
+    /// `--forward`, several.
+    #[serde(default)]
+    pub forward: Vec<String>,
+    /// `--proxy`.
+    pub proxy: Option<bool>,
+    /// `--forward-timeout`.
+    pub forward_timeout: Option<Text<Duration>>,
+    /// `--retry`.
+    pub retry: Option<u32>,
 }
 
 /// A duration or other value written as text in the file (`"2s"`), or as a bare
@@ -243,6 +303,288 @@ pub fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), Error> {
     Ok((name, value))
 }
 
+/// The signing secrets by scheme name, and the configured generic schemes.
+/// Secrets are wrapped at once and never printed.
+#[derive(Debug, Clone, Default)]
+pub struct Keyring {
+    secrets: BTreeMap<String, Vec<Secret>>,
+    /// In-house schemes from `[[scheme]]`.
+    pub schemes: Vec<GenericScheme>,
+}
+
+impl Keyring {
+    /// Resolves `[[scheme]]`, `[secrets]` and `--secret` flags. A provider named
+    /// by a flag takes its secrets from the flags only. `default_provider` lets a
+    /// flag be a bare secret (`--provider stripe --secret whsec_…`).
+    pub fn resolve(
+        ctx: &Context,
+        flags: &[String],
+        default_provider: Option<&str>,
+    ) -> anyhow::Result<Keyring> {
+        let mut keyring = Keyring {
+            secrets: BTreeMap::new(),
+            schemes: ctx.file.scheme.clone(),
+        };
+        for scheme in &keyring.schemes {
+            scheme
+                .validate()
+                .map_err(|e| Error::usage(format!("config file: {e}")))?;
+            if scheme.name.parse::<Provider>().is_ok() {
+                return Err(Error::usage(format!(
+                    "config file: [[scheme]] name `{}` is a built-in provider; choose another name",
+                    scheme.name
+                ))
+                .into());
+            }
+        }
+        for (name, values) in &ctx.file.secrets {
+            keyring.check_name(name, "in [secrets]")?;
+            for value in values.values() {
+                let spec = match value.strip_prefix('@') {
+                    Some(path) if Path::new(path).is_relative() => {
+                        format!("@{}", ctx.file_dir.join(path).display())
+                    }
+                    _ => value.to_owned(),
+                };
+                let secret = secret::resolve(&spec)
+                    .map_err(|e| Error::usage(format!("[secrets] {name}: {e}")))?;
+                keyring
+                    .secrets
+                    .entry(name.clone())
+                    .or_default()
+                    .push(secret);
+            }
+        }
+        let mut from_flags: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
+        for flag in flags {
+            let (name, spec) = match flag.split_once('=') {
+                Some((name, spec)) if keyring.knows(name) => (name.to_owned(), spec),
+                _ => match default_provider {
+                    Some(name) => (name.to_owned(), flag.as_str()),
+                    None => {
+                        return Err(Error::usage(format!(
+                            "--secret needs PROVIDER=SECRET (known providers: {})",
+                            keyring.known_names().join(", ")
+                        ))
+                        .into());
+                    }
+                },
+            };
+            keyring.check_name(&name, "in --secret")?;
+            let secret =
+                secret::resolve(spec).map_err(|e| Error::usage(format!("--secret {name}: {e}")))?;
+            from_flags.entry(name).or_default().push(secret);
+        }
+        keyring.secrets.extend(from_flags);
+        Ok(keyring)
+    }
+
+    fn knows(&self, name: &str) -> bool {
+        self.scheme(name).is_some()
+    }
+
+    fn check_name(&self, name: &str, place: &str) -> Result<(), Error> {
+        if self.knows(name) {
+            Ok(())
+        } else {
+            Err(Error::usage(format!(
+                "unknown provider `{name}` {place}; known: {}",
+                self.known_names().join(", ")
+            )))
+        }
+    }
+
+    fn known_names(&self) -> Vec<String> {
+        Provider::ALL
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .chain(self.schemes.iter().map(|s| s.name.clone()))
+            .collect()
+    }
+
+    /// The scheme a name stands for: a built-in provider or a configured scheme.
+    pub fn scheme(&self, name: &str) -> Option<Scheme> {
+        match name.parse::<Provider>() {
+            Ok(provider) => Some(Scheme::Builtin(provider)),
+            Err(_) => self
+                .schemes
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| Scheme::Generic(s.clone())),
+        }
+    }
+
+    /// The scheme a name stands for, or a usage error listing the known ones.
+    pub fn scheme_or_error(&self, name: &str) -> Result<Scheme, Error> {
+        self.check_name(name, "")?;
+        self.scheme(name)
+            .ok_or_else(|| Error::usage(format!("unknown provider `{name}`")))
+    }
+
+    /// The secrets of a scheme (empty when none is configured).
+    pub fn secrets(&self, name: &str) -> &[Secret] {
+        self.secrets.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The names that have secrets (never the secrets).
+    pub fn names(&self) -> Vec<String> {
+        self.secrets.keys().cloned().collect()
+    }
+
+    /// Checks a request's signature: as the scheme its headers show, or, when
+    /// they show none, as the one scheme that has secrets (then it is
+    /// `unsigned`). `None` when nothing applies: no signature and no secrets.
+    pub fn check(&self, req: &verify::Request, opts: &verify::Options) -> Option<Verification> {
+        if let Some(scheme) = verify::detect(req, &self.schemes) {
+            return Some(verify::verify(
+                &scheme,
+                req,
+                self.secrets(scheme.name()),
+                opts,
+            ));
+        }
+        let names = self.names();
+        match names.as_slice() {
+            [] => None,
+            [only] => {
+                let scheme = self.scheme(only)?;
+                Some(verify::verify(&scheme, req, self.secrets(only), opts))
+            }
+            several => Some(Verification {
+                provider: None,
+                verdict: Verdict::Unsigned,
+                reason: Some(format!(
+                    "no signature header of any configured provider ({})",
+                    several.join(", ")
+                )),
+            }),
+        }
+    }
+}
+
+/// A forwarding rule.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Path glob.
+    pub path: String,
+    /// Method, upper case.
+    pub method: Option<String>,
+    /// Provider name.
+    pub provider: Option<String>,
+    /// Target URLs.
+    pub forward: Vec<String>,
+}
+
+/// Where captures go and how: the default targets, the route rules, timeouts.
+#[derive(Debug, Clone)]
+pub struct Forwarding {
+    /// Targets of captures no route matches.
+    pub default: Vec<String>,
+    /// Rules, first match wins.
+    pub routes: Vec<Route>,
+    /// Per-try timeout.
+    pub timeout: Duration,
+    /// Extra tries for connection failures.
+    pub retries: u32,
+    /// Answer senders with the first target's response.
+    pub proxy: bool,
+}
+
+/// Default per-try forwarding timeout.
+pub const DEFAULT_FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Forwarding {
+    /// Resolves targets and routes: `--forward` flags replace `[listen] forward`;
+    /// routes come from the file.
+    pub fn resolve(
+        ctx: &Context,
+        forward: &[String],
+        timeout: Option<Duration>,
+        retries: Option<u32>,
+        proxy: bool,
+    ) -> anyhow::Result<Forwarding> {
+        let file = &ctx.file.listen;
+        let default = if forward.is_empty() {
+            file.forward.clone()
+        } else {
+            forward.to_vec()
+        };
+        let routes: Vec<Route> = ctx
+            .file
+            .route
+            .iter()
+            .map(|r| Route {
+                path: r.path.clone(),
+                method: r.method.as_ref().map(|m| m.to_ascii_uppercase()),
+                provider: r.provider.clone(),
+                forward: r.forward.clone(),
+            })
+            .collect();
+        for url in default
+            .iter()
+            .chain(routes.iter().flat_map(|r| r.forward.iter()))
+        {
+            crate::forward::target_url(url, "/")
+                .map_err(|e| Error::usage(format!("forward target {e}")))?;
+        }
+        Ok(Forwarding {
+            default,
+            routes,
+            timeout: timeout
+                .or(file.forward_timeout.map(|t| t.0))
+                .unwrap_or(DEFAULT_FORWARD_TIMEOUT),
+            retries: retries.or(file.retry).unwrap_or(0),
+            proxy: proxy || file.proxy.unwrap_or(false),
+        })
+    }
+
+    /// The targets of a capture: the first matching route's, else the default.
+    pub fn targets(&self, capture: &crate::capture::NewCapture) -> &[String] {
+        let provider = capture
+            .verification
+            .as_ref()
+            .and_then(|v| v.provider.as_deref());
+        self.routes
+            .iter()
+            .find(|r| {
+                crate::glob::matches(&r.path, capture.path())
+                    && r.method
+                        .as_deref()
+                        .is_none_or(|m| m.eq_ignore_ascii_case(&capture.method))
+                    && r.provider
+                        .as_deref()
+                        .is_none_or(|p| provider.is_some_and(|q| q.eq_ignore_ascii_case(p)))
+            })
+            .map_or(&self.default, |r| &r.forward)
+    }
+
+    /// Every target named anywhere (for the TUI header).
+    pub fn all_targets(&self) -> Vec<String> {
+        let mut all = self.default.clone();
+        for route in &self.routes {
+            for target in &route.forward {
+                if !all.contains(target) {
+                    all.push(target.clone());
+                }
+            }
+        }
+        all
+    }
+}
+
+/// Parses `--tolerance`: a duration (`300s`) or `none`.
+pub fn parse_tolerance(text: &str) -> Result<Tolerance, String> {
+    if text.eq_ignore_ascii_case("none") || text.eq_ignore_ascii_case("off") {
+        return Ok(Tolerance::Disabled);
+    }
+    units::parse_duration(text).map(Tolerance::Window)
+}
+
+/// Checks `--tolerance` text at parse time (clap), keeping it as text.
+pub fn parse_tolerance_text(text: &str) -> Result<String, String> {
+    parse_tolerance(text).map(|_| text.to_owned())
+}
+
 /// Parses a listen address: an IP address or `localhost`.
 fn parse_host(text: &str, flag: &str) -> Result<IpAddr, Error> {
     let trimmed = text.trim_start_matches('[').trim_end_matches(']');
@@ -299,11 +641,27 @@ pub struct ListenConfig {
     pub max_body_size: u64,
     /// Keep only the newest N captures.
     pub retain: Option<u64>,
+    /// Signing secrets and schemes.
+    pub keyring: Keyring,
+    /// The replay window for timestamps.
+    pub tolerance: Tolerance,
+    /// The URL providers call (a tunnel), for schemes that sign the URL.
+    pub public_url: Option<String>,
+    /// Where captures are forwarded.
+    pub forwarding: Forwarding,
 }
 
 impl ListenConfig {
     /// Resolves `whisper listen`'s flags against the config file and defaults.
     pub fn resolve(ctx: Context, args: ListenArgs) -> anyhow::Result<ListenConfig> {
+        let keyring = Keyring::resolve(&ctx, &args.secret, None)?;
+        let forwarding = Forwarding::resolve(
+            &ctx,
+            &args.forward,
+            args.forward_timeout,
+            args.retry,
+            args.proxy,
+        )?;
         let file = &ctx.file.listen;
         let host = parse_host(
             args.host
@@ -381,6 +739,16 @@ impl ListenConfig {
                 .or(file.max_body_size.map(|s| s.0))
                 .unwrap_or(DEFAULT_MAX_BODY_SIZE),
             retain: args.retain.or(file.retain).filter(|&n| n > 0),
+            tolerance: match args.tolerance.as_deref().or(file.tolerance.as_deref()) {
+                Some(text) => parse_tolerance(text).map_err(Error::usage)?,
+                None => Tolerance::ProviderDefault,
+            },
+            public_url: args
+                .public_url
+                .or_else(|| file.public_url.clone())
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            keyring,
+            forwarding,
         })
     }
 }

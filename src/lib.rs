@@ -18,6 +18,7 @@ pub mod config;
 pub mod curl;
 pub mod error;
 pub mod feed;
+pub mod forward;
 pub mod generate;
 pub mod glob;
 pub mod paint;
@@ -26,14 +27,17 @@ pub mod report;
 pub mod sanitize;
 pub mod secret;
 pub mod server;
+pub mod sign;
 pub mod store;
 pub mod tui;
 pub mod units;
+pub mod verify;
 
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use crate::capture::Verdict;
 use crate::cli::{Cli, Command};
 use crate::config::{Context, ListenConfig};
 use crate::store::Filter;
@@ -63,7 +67,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     filter: Filter {
                         method: args.method,
                         path: args.path,
-                        ..Filter::default()
+                        provider: args.provider,
+                        verdicts: if args.invalid {
+                            vec![Verdict::Invalid, Verdict::Expired, Verdict::Unsigned]
+                        } else {
+                            Vec::new()
+                        },
                     },
                     json: args.json,
                 },
@@ -84,6 +93,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             cmd::show::run(&ctx.db, &args.id, format, ctx.color)
         }
+        Command::Replay(args) => {
+            let ctx = Context::load(&cli.global)?;
+            runtime()?.block_on(cmd::replay::run(ctx, args))
+        }
+        Command::Sign(args) => {
+            let ctx = Context::load(&cli.global)?;
+            runtime()?.block_on(cmd::sign::run(ctx, args))
+        }
+        Command::Verify(args) => cmd::verify::run(Context::load(&cli.global)?, args),
         Command::Clear(args) => {
             let ctx = Context::load(&cli.global)?;
             let which = match args.before {

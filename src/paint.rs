@@ -59,6 +59,36 @@ impl Paint {
         self.wrap("36", text)
     }
 
+    /// A verdict as a coloured mark and word: `✓ stripe`, `✗ github invalid`.
+    pub fn verdict(&self, v: Option<&crate::capture::Verification>) -> String {
+        use crate::capture::Verdict;
+        let Some(v) = v else {
+            return self.dim("-");
+        };
+        let provider = v.provider.as_deref().unwrap_or("?");
+        match v.verdict {
+            Verdict::Valid => self.green(format!("✓ {provider}")),
+            Verdict::Invalid => self.red(format!("✗ {provider} invalid")),
+            Verdict::Expired => self.red(format!("✗ {provider} expired")),
+            Verdict::Unsigned => self.yellow(format!("! {provider} unsigned")),
+            Verdict::Unknown => self.dim(format!("? {provider}")),
+        }
+    }
+
+    /// The visible width of [`Paint::verdict`]'s text.
+    pub fn verdict_width(v: Option<&crate::capture::Verification>) -> usize {
+        use crate::capture::Verdict;
+        let Some(v) = v else { return 1 };
+        let provider = v.provider.as_deref().unwrap_or("?").chars().count();
+        2 + provider
+            + match v.verdict {
+                Verdict::Valid | Verdict::Unknown => 0,
+                Verdict::Invalid => 8,
+                Verdict::Expired => 8,
+                Verdict::Unsigned => 9,
+            }
+    }
+
     /// A status code coloured by class.
     pub fn status(&self, status: u16) -> String {
         match status {

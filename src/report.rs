@@ -107,6 +107,10 @@ impl Reporter {
             sanitize(&r.target),
             p.dim(format!("({})", format_size(r.body_size))),
         );
+        if r.verification.is_some() {
+            line.push(' ');
+            line.push_str(&p.verdict(r.verification.as_ref()));
+        }
         if r.status == 413 {
             line.push_str(&format!(
                 " {}",

@@ -48,12 +48,18 @@ fn write_table(out: &mut impl Write, rows: &[Summary], p: Paint) -> std::io::Res
         .max()
         .unwrap_or(2)
         .max(2);
+    let verdict_width = rows
+        .iter()
+        .map(|r| Paint::verdict_width(r.verification.as_ref()))
+        .max()
+        .unwrap_or(7)
+        .max(7);
     writeln!(
         out,
         "{}",
         p.bold(format!(
-            "{:>id_width$}  {:<19}  {:<7}  {:>9}  {:<6}  {:<8}  TARGET",
-            "ID", "TIME", "METHOD", "SIZE", "ANSWER", "FORWARD"
+            "{:>id_width$}  {:<19}  {:<7}  {:>9}  {:<6}  {:<verdict_width$}  {:<8}  TARGET",
+            "ID", "TIME", "METHOD", "SIZE", "ANSWER", "VERDICT", "FORWARD"
         ))
     )?;
     for row in rows {
@@ -64,14 +70,20 @@ fn write_table(out: &mut impl Write, rows: &[Summary], p: Paint) -> std::io::Res
                 (None, _) => p.red(format!("{:<8}", "failed")),
             },
         };
+        let verdict = pad(
+            p.verdict(row.verification.as_ref()),
+            Paint::verdict_width(row.verification.as_ref()),
+            verdict_width,
+        );
         writeln!(
             out,
-            "{:>id_width$}  {:<19}  {}  {:>9}  {}  {}  {}",
+            "{:>id_width$}  {:<19}  {}  {:>9}  {}  {}  {}  {}",
             row.id,
             local_datetime(row.received_at),
             p.cyan(format!("{:<7}", sanitize(&row.method))),
             format_size(row.body_size),
             pad(p.status(row.status), 3, 6),
+            verdict,
             forward,
             sanitize(&row.target),
         )?;

@@ -12,13 +12,16 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{ListenConfig, OutputMode};
 use crate::feed::{self, Feed, Start};
+use crate::forward::Forwarder;
 use crate::report::{self, Listening, Reporter};
-use crate::server::{self, inspector, receiver::Receiver};
+use crate::server::{self, inspector, receiver::Receiver, receiver::Signatures};
 use crate::store::{Filter, ReadPool, Writer};
 use crate::tui;
 
 /// Runs the listener until it is told to stop.
 pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
+    // Catch Ctrl-C and SIGTERM before anyone can learn where we listen.
+    let mut signals = StopSignals::new()?;
     let (bus, _) = broadcast::channel(feed::BUS_CAPACITY);
     let writer = Writer::start(&config.db, config.retain, bus.clone())?;
     let pool = ReadPool::new(&config.db);
@@ -65,11 +68,23 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     };
 
     let shutdown = CancellationToken::new();
+    let forwarder = Forwarder::new(
+        config.forwarding.clone(),
+        writer.clone(),
+        pool.clone(),
+        bus.clone(),
+    )?;
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),
         config.max_body_size,
         bus.clone(),
+        Signatures {
+            keyring: config.keyring.clone(),
+            tolerance: config.tolerance,
+            public_url: config.public_url.clone(),
+        },
+        forwarder.clone(),
     );
     let receiver_server = tokio::spawn(server::serve(
         receiver_socket,
@@ -85,7 +100,7 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     ));
 
     tokio::select! {
-        () = stop_signal() => {}
+        () = signals.recv() => {}
         () = ui_quit.cancelled() => {}
     }
     // The terminal UI gives the screen back before the shutdown, so that a
@@ -102,8 +117,8 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     }
     shutdown.cancel();
     // A second Ctrl-C means "now".
-    tokio::spawn(async {
-        stop_signal().await;
+    tokio::spawn(async move {
+        signals.recv().await;
         std::process::exit(130);
     });
     let _ = receiver_server.await;
@@ -127,25 +142,36 @@ async fn bind(addr: SocketAddr, what: &str, flag: &str) -> anyhow::Result<TcpLis
     })
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn stop_signal() {
+/// Ctrl-C and SIGTERM, registered when created (not at the first wait).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> anyhow::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt()).context("cannot catch Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("cannot catch SIGTERM")?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves on the next Ctrl-C or SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -2,6 +2,10 @@
 //! exit code.
 
 pub mod clear;
+mod io;
 pub mod list;
 pub mod listen;
+pub mod replay;
 pub mod show;
+pub mod sign;
+pub mod verify;

@@ -100,6 +100,12 @@ fn write_text(out: &mut impl Write, capture: &Capture, p: Paint) -> std::io::Res
         r.source.as_str()
     )?;
     writeln!(out, "  {}  {}", p.dim("answered"), p.status(r.status))?;
+    if let Some(v) = &r.verification {
+        writeln!(out, "  {}  {}", p.dim("verdict "), p.verdict(Some(v)))?;
+        if let Some(reason) = &v.reason {
+            writeln!(out, "            {}", sanitize(reason))?;
+        }
+    }
     writeln!(out)?;
     for (name, value) in &r.headers {
         writeln!(out, "{}: {}", p.cyan(sanitize(name)), sanitize_bytes(value))?;

@@ -13,11 +13,13 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
 use super::Body;
-use crate::capture::{NewCapture, Source, now_micros};
-use crate::config::ResponseSpec;
+use crate::capture::{AttemptKind, Capture, NewCapture, Source, Verdict, now_micros};
+use crate::config::{Keyring, ResponseSpec};
 use crate::feed::{Event, Level};
+use crate::forward::Forwarder;
 use crate::store::Writer;
 use crate::units::format_size;
+use crate::verify::{self, Tolerance, handshake};
 
 /// What the receiver needs for every request.
 pub struct Receiver {
@@ -25,6 +27,18 @@ pub struct Receiver {
     response: ResponseSpec,
     max_body_size: u64,
     bus: tokio::sync::broadcast::Sender<Event>,
+    signatures: Signatures,
+    forwarder: Arc<Forwarder>,
+}
+
+/// How the receiver checks signatures.
+pub struct Signatures {
+    /// Secrets and schemes.
+    pub keyring: Keyring,
+    /// The replay window.
+    pub tolerance: Tolerance,
+    /// The URL providers call, when not `http://HOST`.
+    pub public_url: Option<String>,
 }
 
 impl Receiver {
@@ -34,12 +48,16 @@ impl Receiver {
         response: ResponseSpec,
         max_body_size: u64,
         bus: tokio::sync::broadcast::Sender<Event>,
+        signatures: Signatures,
+        forwarder: Arc<Forwarder>,
     ) -> Arc<Receiver> {
         Arc::new(Receiver {
             writer,
             response,
             max_body_size,
             bus,
+            signatures,
+            forwarder,
         })
     }
 
@@ -107,12 +125,43 @@ impl Receiver {
             }
         }
 
+        let url = capture.url(self.signatures.public_url.as_deref());
+        let signed = capture.as_signed(&url);
+        capture.verification = self.signatures.keyring.check(
+            &signed,
+            &verify::Options {
+                now: received_at.div_euclid(1_000_000),
+                tolerance: self.signatures.tolerance,
+            },
+        );
+        let handshake = self.handshake(&capture, &url);
+
         match self.writer.insert(capture).await {
             Ok(stored) => {
+                let mut targets = self.forwarder.targets(&stored);
+                if self.forwarder.proxy() && !targets.is_empty() {
+                    let first = targets.remove(0);
+                    self.forwarder.spawn(stored.clone(), targets);
+                    return self.proxy(&stored, &first).await;
+                }
+                self.forwarder.spawn(stored.clone(), targets);
                 if !self.response.delay.is_zero() {
                     tokio::time::sleep(self.response.delay).await;
                 }
-                self.answer(stored.id)
+                match handshake {
+                    Some(reply) => {
+                        let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+                        response.headers_mut().insert(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static(reply.content_type),
+                        );
+                        response
+                            .headers_mut()
+                            .insert("x-whisper-id", HeaderValue::from(stored.id));
+                        response
+                    }
+                    None => self.answer(stored.id),
+                }
             }
             // The writer has already told the person what went wrong.
             Err(_) => super::error(
@@ -120,6 +169,54 @@ impl Receiver {
                 "whisper could not store this request; it was not acknowledged (see whisper's output)",
             ),
         }
+    }
+
+    /// `--proxy`: the sender gets the first target's answer, or 502 when the
+    /// target cannot be reached; the store learns what the sender got.
+    async fn proxy(&self, capture: &Capture, target: &str) -> Response<Body> {
+        let outcome = self
+            .forwarder
+            .deliver(capture, target, AttemptKind::Forward)
+            .await;
+        let response = match outcome.result {
+            Ok(answer) => {
+                let mut response = Response::new(Full::new(answer.body));
+                *response.status_mut() =
+                    StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+                for (name, value) in &answer.headers {
+                    if matches!(
+                        name.as_str(),
+                        "connection" | "keep-alive" | "transfer-encoding" | "content-length"
+                    ) {
+                        continue;
+                    }
+                    if let (Ok(name), Ok(value)) = (
+                        header::HeaderName::from_bytes(name.as_bytes()),
+                        HeaderValue::from_bytes(value),
+                    ) {
+                        response.headers_mut().append(name, value);
+                    }
+                }
+                response
+            }
+            Err(e) => super::json(
+                StatusCode::BAD_GATEWAY,
+                &serde_json::json!({
+                    "error": format!("whisper could not reach {}: {e}", outcome.request.url),
+                    "id": capture.id,
+                }),
+            ),
+        };
+        let mut response = response;
+        response
+            .headers_mut()
+            .insert("x-whisper-id", HeaderValue::from(capture.id));
+        if response.status().as_u16() != capture.request.status {
+            self.writer
+                .set_answered(capture.id, response.status().as_u16())
+                .await;
+        }
+        response
     }
 
     /// Answers 413 without reading the body, and records the refusal (headers
@@ -146,6 +243,35 @@ impl Receiver {
         // The unread body is still on the connection: close it.
         response = close(response);
         response
+    }
+
+    /// The answer to a provider's handshake (Slack `url_verification`, Twitch
+    /// challenge, Zoom URL validation), unless its signature failed: then the
+    /// provider sees the same refusal an app with that secret would give.
+    fn handshake(&self, capture: &NewCapture, url: &str) -> Option<handshake::Reply> {
+        let found = handshake::detect(&capture.as_signed(url))?;
+        if let Some(v) = &capture.verification
+            && matches!(v.verdict, Verdict::Invalid | Verdict::Expired)
+        {
+            let _ = self.bus.send(Event::notice(
+                Level::Warn,
+                format!(
+                    "not answering the {} handshake: its signature is {}",
+                    v.provider.as_deref().unwrap_or("provider"),
+                    v.verdict
+                ),
+            ));
+            return None;
+        }
+        let zoom = self.signatures.keyring.secrets("zoom").first();
+        let reply = found.reply(zoom);
+        if reply.is_none() {
+            let _ = self.bus.send(Event::notice(
+                Level::Warn,
+                "cannot answer Zoom's endpoint.url_validation without its secret: pass --secret zoom=…",
+            ));
+        }
+        reply
     }
 
     fn answer(&self, id: i64) -> Response<Body> {

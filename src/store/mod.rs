@@ -14,7 +14,8 @@ use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
 pub use query::{
-    Filter, after, clear_all, clear_before, count, get, list, list_after, newest_id, resolve_id,
+    Filter, after, clear_all, clear_before, count, get, insert_attempt, list, list_after,
+    newest_id, resolve_id,
 };
 pub use writer::{NewAttempt, StoreError, Writer};
 

@@ -5,6 +5,7 @@
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::NewAttempt;
 use crate::capture::{
     self, Attempt, AttemptBrief, AttemptKind, Capture, NewCapture, Source, Summary, Verdict,
     Verification,
@@ -327,6 +328,48 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<Summary> {
             None
         },
     })
+}
+
+/// Stores an attempt of an existing capture; `None` when the capture is gone.
+pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Option<Attempt>> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO attempts (capture_id, kind, target, started_at, duration_us, status,
+                response_headers, response_body, response_body_size, error)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+             WHERE EXISTS (SELECT 1 FROM captures WHERE id = ?1)",
+        )?
+        .execute(params![
+            a.capture_id,
+            match a.kind {
+                AttemptKind::Forward => "forward",
+                AttemptKind::Replay => "replay",
+            },
+            a.target,
+            a.started_at,
+            a.duration.as_micros() as i64,
+            a.status,
+            capture::encode_headers(&a.response_headers),
+            a.response_body.as_ref(),
+            a.response_body_size as i64,
+            a.error,
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Attempt {
+        id: conn.last_insert_rowid(),
+        capture_id: a.capture_id,
+        kind: a.kind,
+        target: a.target.clone(),
+        started_at: a.started_at,
+        duration: a.duration,
+        status: a.status,
+        response_headers: a.response_headers.clone(),
+        response_body: a.response_body.clone(),
+        response_body_size: a.response_body_size,
+        error: a.error.clone(),
+    }))
 }
 
 /// Deletes every capture; returns how many.

@@ -69,6 +69,8 @@ enum Job {
         oneshot::Sender<Result<Arc<Capture>, StoreError>>,
     ),
     Attempt(NewAttempt, oneshot::Sender<Result<Attempt, StoreError>>),
+    /// Record what the sender was answered after all (`--proxy`).
+    Answered(i64, u16),
     /// Commit what is queued, then stop.
     Stop,
 }
@@ -140,6 +142,12 @@ impl Writer {
             .await
             .map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Records the status the sender finally got (when it differs from the one
+    /// stored, as with `--proxy`). Best effort: a failure only leaves the old one.
+    pub async fn set_answered(&self, id: i64, status: u16) {
+        let _ = self.tx.send(Job::Answered(id, status)).await;
     }
 
     /// Commits everything queued so far and stops the writer; later writes
@@ -255,7 +263,7 @@ impl WriterThread {
                         Job::Attempt(_, reply) => {
                             let _ = reply.send(Err(err.clone()));
                         }
-                        Job::Stop => {}
+                        Job::Answered(..) | Job::Stop => {}
                     }
                 }
                 let _ = self.events.send(Event::error(format!(
@@ -280,11 +288,6 @@ impl WriterThread {
             )?;
             let mut insert_payload = tx.prepare_cached(
                 "INSERT INTO payloads (capture_id, headers, body) VALUES (?1, ?2, ?3)",
-            )?;
-            let mut insert_attempt = tx.prepare_cached(
-                "INSERT INTO attempts (capture_id, kind, target, started_at, duration_us, status,
-                    response_headers, response_body, response_body_size, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for job in group.drain(..) {
                 match job {
@@ -321,39 +324,20 @@ impl WriterThread {
                         ));
                     }
                     Job::Stop => {}
-                    Job::Attempt(a, reply) => {
-                        insert_attempt.execute(params![
-                            a.capture_id,
-                            match a.kind {
-                                AttemptKind::Forward => "forward",
-                                AttemptKind::Replay => "replay",
-                            },
-                            a.target,
-                            a.started_at,
-                            a.duration.as_micros() as i64,
-                            a.status,
-                            capture::encode_headers(&a.response_headers),
-                            a.response_body.as_ref(),
-                            a.response_body_size as i64,
-                            a.error,
-                        ])?;
-                        done.push(Done::Attempt(
-                            Attempt {
-                                id: tx.last_insert_rowid(),
-                                capture_id: a.capture_id,
-                                kind: a.kind,
-                                target: a.target,
-                                started_at: a.started_at,
-                                duration: a.duration,
-                                status: a.status,
-                                response_headers: a.response_headers,
-                                response_body: a.response_body,
-                                response_body_size: a.response_body_size,
-                                error: a.error,
-                            },
-                            reply,
-                        ));
+                    Job::Answered(id, status) => {
+                        tx.prepare_cached("UPDATE captures SET status = ?2 WHERE id = ?1")?
+                            .execute(params![id, status])?;
                     }
+                    Job::Attempt(a, reply) => match super::query::insert_attempt(&tx, &a)? {
+                        Some(attempt) => done.push(Done::Attempt(attempt, reply)),
+                        // The capture is gone (retention, clear): only this job fails.
+                        None => {
+                            let _ = reply.send(Err(StoreError::Write {
+                                path: self.path.display().to_string(),
+                                message: format!("capture {} no longer exists", a.capture_id),
+                            }));
+                        }
+                    },
                 }
             }
             if let (Some(retain), Some(newest)) = (self.retain, newest) {

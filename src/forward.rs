@@ -1,0 +1,505 @@
+//! Delivering requests to targets: captures forwarded on arrival, replays, and
+//! signed test requests (`sign --send`). One reqwest client; the request goes out
+//! with the captured method, body bytes and end-to-end header fields; hop-by-hop
+//! fields are dropped and `X-Forwarded-*` added. Each delivery becomes an
+//! [`NewAttempt`] that the store keeps with the capture.
+
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt as _;
+
+use crate::capture::{AttemptKind, Capture, Headers, now_micros, split_target};
+use crate::store::NewAttempt;
+
+/// Header fields that belong to one connection, never forwarded (RFC 9110 §7.6.1),
+/// plus those the client sets itself from the URL and the body.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// How much of a target's answer is kept with an attempt.
+pub const STORED_BODY_LIMIT: usize = 64 << 10;
+/// How much of a target's answer is read at all (for `--proxy` and printing).
+pub const READ_BODY_LIMIT: usize = 32 << 20;
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// Method.
+    pub method: String,
+    /// Absolute URL.
+    pub url: String,
+    /// Header fields, in order.
+    pub headers: Headers,
+    /// Body bytes.
+    pub body: Bytes,
+}
+
+/// A target's answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Header fields.
+    pub headers: Headers,
+    /// Body, up to [`READ_BODY_LIMIT`].
+    pub body: Bytes,
+    /// The body's full size (more than `body.len()` when cut).
+    pub size: u64,
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Nothing listens on the target's port.
+    #[error("connection refused")]
+    Refused,
+    /// No answer in time.
+    #[error("timed out after {}", crate::units::format_latency(*.0))]
+    Timeout(Duration),
+    /// The host name does not resolve.
+    #[error("cannot resolve the host: {0}")]
+    Dns(String),
+    /// TLS failed (certificate, protocol).
+    #[error("TLS failed: {0}")]
+    Tls(String),
+    /// The URL or method cannot be sent.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// Anything else (reset, broken pipe, protocol error).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl SendError {
+    /// Whether the request never reached the target, so sending it again
+    /// cannot deliver it twice.
+    fn is_connect(&self) -> bool {
+        matches!(self, SendError::Refused | SendError::Dns(_))
+    }
+}
+
+/// One delivery: when, how long, and what came back.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The request as sent.
+    pub request: Outgoing,
+    /// Start, µs since the epoch.
+    pub started_at: i64,
+    /// Until the answer was read or the failure.
+    pub duration: Duration,
+    /// The answer, or why there is none.
+    pub result: Result<Answer, SendError>,
+    /// Tries made (1 without retries).
+    pub tries: u32,
+}
+
+impl Outcome {
+    /// The attempt to store for this outcome.
+    pub fn attempt(&self, capture_id: i64, kind: AttemptKind) -> NewAttempt {
+        let (status, headers, body, size, error) = match &self.result {
+            Ok(a) => (
+                Some(a.status),
+                a.headers.clone(),
+                a.body.slice(..a.body.len().min(STORED_BODY_LIMIT)),
+                a.size,
+                None,
+            ),
+            Err(e) => {
+                let mut text = e.to_string();
+                if self.tries > 1 {
+                    text.push_str(&format!(" (after {} tries)", self.tries));
+                }
+                (None, Vec::new(), Bytes::new(), 0, Some(text))
+            }
+        };
+        NewAttempt {
+            capture_id,
+            kind,
+            target: self.request.url.clone(),
+            started_at: self.started_at,
+            duration: self.duration,
+            status,
+            response_headers: headers,
+            response_body: body,
+            response_body_size: size,
+            error,
+        }
+    }
+}
+
+/// The HTTP client with its timeout and retry policy.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    timeout: Duration,
+    retries: u32,
+}
+
+impl Client {
+    /// A client: `timeout` per try, `retries` more tries for connection failures.
+    pub fn new(timeout: Duration, retries: u32) -> anyhow::Result<Client> {
+        // rustls needs its crypto provider chosen once per process; a second
+        // call finds it installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            // The target must see the captured header fields, not reqwest's defaults.
+            .default_headers(reqwest::header::HeaderMap::new())
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .build()?;
+        Ok(Client {
+            http,
+            timeout,
+            retries,
+        })
+    }
+
+    /// Sends a request; connection failures are retried with backoff
+    /// (250 ms, 500 ms, 1 s, … up to 5 s between tries).
+    pub async fn send(&self, request: Outgoing) -> Outcome {
+        let started_at = now_micros();
+        let start = Instant::now();
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let result = self.try_once(&request).await;
+            let retry = matches!(&result, Err(e) if e.is_connect()) && tries <= self.retries;
+            if !retry {
+                return Outcome {
+                    request,
+                    started_at,
+                    duration: start.elapsed(),
+                    result,
+                    tries,
+                };
+            }
+            let backoff =
+                Duration::from_millis(250 << (tries - 1).min(5)).min(Duration::from_secs(5));
+            tokio::time::sleep(backoff).await;
+        }
+    }
+
+    async fn try_once(&self, request: &Outgoing) -> Result<Answer, SendError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| SendError::Invalid(format!("method {:?}", request.method)))?;
+        let mut builder = self.http.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_ref());
+        }
+        let response = builder
+            .body(request.body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(&e, self.timeout))?;
+        let status = response.status().as_u16();
+        let headers: Headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), Bytes::copy_from_slice(v.as_bytes())))
+            .collect();
+        let mut body = BytesMut::new();
+        let mut size = 0u64;
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| classify(&e, self.timeout))?;
+            size += chunk.len() as u64;
+            let room = READ_BODY_LIMIT.saturating_sub(body.len());
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body: body.freeze(),
+            size,
+        })
+    }
+}
+
+/// Turns reqwest's error into what a person needs to know.
+fn classify(err: &reqwest::Error, timeout: Duration) -> SendError {
+    if err.is_timeout() {
+        return SendError::Timeout(timeout);
+    }
+    if err.is_builder() {
+        return SendError::Invalid(err.to_string());
+    }
+    let mut source: Option<&dyn std::error::Error> = Some(err);
+    let mut innermost = err.to_string();
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return SendError::Refused,
+                std::io::ErrorKind::TimedOut => return SendError::Timeout(timeout),
+                _ => {}
+            }
+        }
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return SendError::Tls(tls.to_string());
+        }
+        let text = cause.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return SendError::Dns(text);
+        }
+        innermost = text;
+        source = cause.source();
+    }
+    SendError::Other(innermost)
+}
+
+/// The URL a capture goes to at `target`: a target with a path other than `/`
+/// is used as given, otherwise the captured path is appended; the captured
+/// query is kept (after the target's own, if it has one).
+pub fn target_url(target: &str, captured_target: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(target).map_err(|e| format!("{target:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{target:?} is not an http:// or https:// URL"));
+    }
+    let (path, query) = split_target(captured_target);
+    let mut out = format!(
+        "{}://{}",
+        url.scheme(),
+        &url[url::Position::BeforeUsername..url::Position::AfterPort]
+    );
+    if url.path() == "/" {
+        out.push_str(path);
+    } else {
+        out.push_str(url.path());
+    }
+    match (url.query(), query) {
+        (Some(mine), Some(theirs)) => out.push_str(&format!("?{mine}&{theirs}")),
+        (Some(q), None) | (None, Some(q)) => out.push_str(&format!("?{q}")),
+        (None, None) => {}
+    }
+    Ok(out)
+}
+
+/// The request that delivers `capture` to `target`: same method, body and
+/// end-to-end header fields, hop-by-hop fields (and those `Connection` names)
+/// dropped, `Host` the target's, `X-Forwarded-For/-Proto/-Host` added.
+pub fn forward_request(capture: &Capture, target: &str) -> Result<Outgoing, String> {
+    let r = &capture.request;
+    let url = target_url(target, &r.target)?;
+    let named_by_connection: Vec<String> = r
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "connection")
+        .flat_map(|(_, v)| {
+            String::from_utf8_lossy(v)
+                .split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut headers: Headers = r
+        .headers
+        .iter()
+        .filter(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()) && !named_by_connection.contains(n))
+        .filter(|(n, _)| !n.starts_with("x-forwarded-"))
+        .cloned()
+        .collect();
+    let peer_ip = r
+        .remote_addr
+        .parse::<std::net::SocketAddr>()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|_| r.remote_addr.clone());
+    let forwarded_for = match r.header("x-forwarded-for") {
+        Some(prior) => format!("{}, {peer_ip}", String::from_utf8_lossy(prior)),
+        None => peer_ip,
+    };
+    headers.push(("x-forwarded-for".into(), Bytes::from(forwarded_for)));
+    let proto = r
+        .header("x-forwarded-proto")
+        .map_or(Bytes::from_static(b"http"), Bytes::copy_from_slice);
+    headers.push(("x-forwarded-proto".into(), proto));
+    if let Some(host) = r.header("x-forwarded-host").or(r.header("host")) {
+        headers.push(("x-forwarded-host".into(), Bytes::copy_from_slice(host)));
+    }
+    Ok(Outgoing {
+        method: r.method.clone(),
+        url,
+        headers,
+        body: r.body.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_url;
+
+    #[test]
+    fn path_rule() {
+        assert_eq!(
+            target_url("http://localhost:3000", "/hooks/a?x=1").unwrap(),
+            "http://localhost:3000/hooks/a?x=1"
+        );
+        assert_eq!(
+            target_url("http://localhost:3000/", "/hooks/a").unwrap(),
+            "http://localhost:3000/hooks/a"
+        );
+        assert_eq!(
+            target_url("http://localhost:3000/in", "/hooks/a?x=1").unwrap(),
+            "http://localhost:3000/in?x=1"
+        );
+        assert_eq!(
+            target_url("http://h/in?k=v", "/a?x=1").unwrap(),
+            "http://h/in?k=v&x=1"
+        );
+        assert_eq!(
+            target_url("https://user@h:8443/", "/a").unwrap(),
+            "https://user@h:8443/a"
+        );
+        assert!(target_url("ftp://h/", "/a").is_err());
+        assert!(target_url("nonsense", "/a").is_err());
+    }
+}
+
+/// Most deliveries in flight at once; more wait their turn (capture never waits).
+const MAX_IN_FLIGHT: usize = 256;
+
+/// Why an in-process replay (inspector, TUI) could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    /// No such capture.
+    #[error("no capture {0}")]
+    NoCapture(i64),
+    /// Neither a target was given nor one is configured.
+    #[error("no target: give one, or configure --forward or a [[route]]")]
+    NoTarget,
+    /// The target URL is not usable.
+    #[error("{0}")]
+    BadTarget(String),
+    /// The store could not be read.
+    #[error("cannot read the store: {0}")]
+    Store(String),
+}
+
+/// The listener's deliveries: forwards each stored capture to its targets,
+/// concurrently and off the capture path, and records every attempt.
+pub struct Forwarder {
+    client: Client,
+    routing: crate::config::Forwarding,
+    writer: crate::store::Writer,
+    pool: crate::store::ReadPool,
+    bus: tokio::sync::broadcast::Sender<crate::feed::Event>,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl Forwarder {
+    /// A forwarder that records attempts through `writer`.
+    pub fn new(
+        routing: crate::config::Forwarding,
+        writer: crate::store::Writer,
+        pool: crate::store::ReadPool,
+        bus: tokio::sync::broadcast::Sender<crate::feed::Event>,
+    ) -> anyhow::Result<std::sync::Arc<Forwarder>> {
+        Ok(std::sync::Arc::new(Forwarder {
+            client: Client::new(routing.timeout, routing.retries)?,
+            routing,
+            writer,
+            pool,
+            bus,
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+        }))
+    }
+
+    /// The targets of a capture.
+    pub fn targets(&self, capture: &Capture) -> Vec<String> {
+        self.routing.targets(&capture.request).to_vec()
+    }
+
+    /// Whether senders get the first target's answer.
+    pub fn proxy(&self) -> bool {
+        self.routing.proxy
+    }
+
+    /// Delivers a stored capture to each target in the background.
+    pub fn spawn(
+        self: &std::sync::Arc<Self>,
+        capture: std::sync::Arc<Capture>,
+        targets: Vec<String>,
+    ) {
+        for target in targets {
+            let me = self.clone();
+            let capture = capture.clone();
+            tokio::spawn(async move {
+                let Ok(_slot) = me.slots.clone().acquire_owned().await else {
+                    return;
+                };
+                me.deliver(&capture, &target, AttemptKind::Forward).await;
+            });
+        }
+    }
+
+    /// Delivers a capture to one target now and records the attempt.
+    pub async fn deliver(&self, capture: &Capture, target: &str, kind: AttemptKind) -> Outcome {
+        let outcome = match forward_request(capture, target) {
+            Ok(request) => self.client.send(request).await,
+            Err(e) => Outcome {
+                request: Outgoing {
+                    method: capture.request.method.clone(),
+                    url: target.to_owned(),
+                    headers: Vec::new(),
+                    body: Bytes::new(),
+                },
+                started_at: now_micros(),
+                duration: Duration::ZERO,
+                result: Err(SendError::Invalid(e)),
+                tries: 0,
+            },
+        };
+        if let Err(e) = self
+            .writer
+            .add_attempt(outcome.attempt(capture.id, kind))
+            .await
+        {
+            let _ = self.bus.send(crate::feed::Event::notice(
+                crate::feed::Level::Warn,
+                format!(
+                    "the result of delivering #{} was not recorded: {e}",
+                    capture.id
+                ),
+            ));
+        }
+        outcome
+    }
+
+    /// Replays a stored capture to `to`, or to its configured targets; the
+    /// attempts are recorded and announced like forwards.
+    pub async fn replay(&self, id: i64, to: Option<String>) -> Result<Vec<Outcome>, ReplayError> {
+        let capture = self
+            .pool
+            .run(move |c| crate::store::get(c, id))
+            .await
+            .map_err(|e| ReplayError::Store(format!("{e:#}")))?
+            .ok_or(ReplayError::NoCapture(id))?;
+        let targets = match to {
+            Some(to) => {
+                target_url(&to, "/").map_err(ReplayError::BadTarget)?;
+                vec![to]
+            }
+            None => self.targets(&capture),
+        };
+        if targets.is_empty() {
+            return Err(ReplayError::NoTarget);
+        }
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for target in targets {
+            outcomes.push(self.deliver(&capture, &target, AttemptKind::Replay).await);
+        }
+        Ok(outcomes)
+    }
+}
