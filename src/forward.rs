@@ -461,20 +461,34 @@ impl Forwarder {
                 tries: 0,
             },
         };
+        self.record(capture.id, kind, &outcome).await;
+        outcome
+    }
+
+    /// Sends a request prepared from a capture (edited or re-signed, as the
+    /// terminal UI does) and records the attempt like [`Forwarder::deliver`].
+    pub async fn deliver_prepared(
+        &self,
+        capture_id: i64,
+        request: Outgoing,
+        kind: AttemptKind,
+    ) -> Outcome {
+        let outcome = self.client.send(request).await;
+        self.record(capture_id, kind, &outcome).await;
+        outcome
+    }
+
+    async fn record(&self, capture_id: i64, kind: AttemptKind, outcome: &Outcome) {
         if let Err(e) = self
             .writer
-            .add_attempt(outcome.attempt(capture.id, kind))
+            .add_attempt(outcome.attempt(capture_id, kind))
             .await
         {
             let _ = self.bus.send(crate::feed::Event::notice(
                 crate::feed::Level::Warn,
-                format!(
-                    "the result of delivering #{} was not recorded: {e}",
-                    capture.id
-                ),
+                format!("the result of delivering #{capture_id} was not recorded: {e}"),
             ));
         }
-        outcome
     }
 
     /// Replays a stored capture to `to`, or to its configured targets; the

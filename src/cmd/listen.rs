@@ -37,19 +37,31 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     // The terminal UI cancels this when the user quits it.
     let ui_quit = CancellationToken::new();
     let tui = config.output == OutputMode::Tui;
+    let shutdown = CancellationToken::new();
+    let forwarder = Forwarder::new(
+        config.forwarding.clone(),
+        writer.clone(),
+        pool.clone(),
+        bus.clone(),
+    )?;
     let output = if tui {
-        let header = tui::Header {
-            receiver: format!("http://{receiver_addr}"),
-            inspector: format!("http://{inspector_addr}"),
-            // Filled in once the listener forwards and verifies with secrets.
-            forward: Vec::new(),
-            secrets: Vec::new(),
+        let options = tui::Options {
+            header: tui::Header {
+                receiver: format!("http://{receiver_addr}"),
+                inspector: format!("http://{inspector_addr}"),
+                forward: config.forwarding.all_targets(),
+                secrets: config.keyring.names(),
+            },
+            color: config.color,
+            replayer: Some(tui::Replayer {
+                forwarder: forwarder.clone(),
+                keyring: config.keyring.clone(),
+            }),
         };
         tokio::spawn(tui::run(
             output,
             pool.clone(),
-            header,
-            config.color,
+            options,
             stop_output.clone(),
             ui_quit.clone(),
         ))
@@ -67,13 +79,6 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         })
     };
 
-    let shutdown = CancellationToken::new();
-    let forwarder = Forwarder::new(
-        config.forwarding.clone(),
-        writer.clone(),
-        pool.clone(),
-        bus.clone(),
-    )?;
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),

@@ -149,7 +149,7 @@ pub struct Page {
 }
 
 /// What the loop must do after an input.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Action {
     /// Nothing beyond a redraw.
     None,
@@ -161,8 +161,8 @@ pub enum Action {
         id: i64,
         /// Sign it again with the configured secret and a fresh timestamp.
         resign: bool,
-        /// The request as edited, when it was.
-        edited: Option<Edited>,
+        /// The request as edited in `$EDITOR`, when it was.
+        edited: Option<crate::forward::Outgoing>,
     },
     /// Open the capture in `$EDITOR`, then replay what comes back.
     Edit {
@@ -176,19 +176,6 @@ pub enum Action {
         /// The bytes.
         data: Vec<u8>,
     },
-}
-
-/// A request as edited in `$EDITOR`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edited {
-    /// Method.
-    pub method: String,
-    /// Request target (path and query).
-    pub target: String,
-    /// Header fields, in order.
-    pub headers: crate::capture::Headers,
-    /// Body bytes.
-    pub body: bytes::Bytes,
 }
 
 /// A message on the status line.

@@ -14,7 +14,6 @@
 
 pub mod app;
 pub mod detail;
-pub mod edit;
 pub mod event;
 pub mod ui;
 
@@ -35,7 +34,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::capture::{AttemptKind, Capture};
+use crate::config::Keyring;
 use crate::feed::{Feed, Level};
+use crate::forward::{self, Forwarder, Outgoing, ReplayError};
 use crate::store::{self, ReadPool};
 
 pub use app::{Action, App, Header, TimeFormat};
@@ -53,13 +55,32 @@ pub fn local_time() -> TimeFormat {
     Arc::new(crate::report::local_time)
 }
 
+/// What the terminal UI is started with.
+pub struct Options {
+    /// What the header line shows.
+    pub header: Header,
+    /// Colours on.
+    pub color: bool,
+    /// How to replay; `None` where the listener cannot send (replay keys then
+    /// say so).
+    pub replayer: Option<Replayer>,
+}
+
+/// What `r`, `R` and `e` send with: the listener's forwarder (its targets,
+/// client and attempt recording) and its secrets (for re-signing).
+pub struct Replayer {
+    /// The listener's forwarder.
+    pub forwarder: Arc<Forwarder>,
+    /// The configured secrets.
+    pub keyring: Keyring,
+}
+
 /// Runs the terminal UI until the user quits or `stop` fires. Cancels `quit`
 /// when it ends, for whatever reason, so that the listener stops too.
 pub async fn run(
     feed: Feed,
     pool: ReadPool,
-    header: Header,
-    color: bool,
+    options: Options,
     stop: CancellationToken,
     quit: CancellationToken,
 ) -> anyhow::Result<()> {
@@ -68,12 +89,19 @@ pub async fn run(
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot set up the terminal")?;
     terminal.clear()?;
+    let replayer = options.replayer.map(Arc::new);
 
     let (tx, mut rx) = mpsc::channel(QUEUE);
     let mut input = spawn_input(tx.clone());
     let feed_task = spawn_feed(feed, tx.clone());
     let tick_task = spawn_tick(tx.clone());
-    let mut app = App::new(header, local_time(), Theme { color });
+    let mut app = App::new(
+        options.header,
+        local_time(),
+        Theme {
+            color: options.color,
+        },
+    );
 
     let result = async {
         loop {
@@ -100,16 +128,24 @@ pub async fn run(
                     Action::Quit => return Ok(()),
                     Action::Copy { what, data } => copy(&mut app, &what, &data),
                     Action::Replay { id, resign, edited } => {
-                        replay(&mut app, id, resign, edited.as_ref())
+                        replay(&mut app, replayer.as_ref(), &pool, id, resign, edited, &tx)
                     }
                     Action::Edit { id } => {
                         input.abort();
                         let _ = (&mut input).await;
-                        let edited = edit(&mut terminal, &guard, &pool, &app, id).await;
+                        let edited =
+                            edit(&mut terminal, &guard, &pool, &app, replayer.as_deref(), id).await;
                         input = spawn_input(tx.clone());
                         match edited {
-                            Ok(Some(edited)) => replay(&mut app, id, false, Some(&edited)),
-                            Ok(None) => app.message(Level::Info, "edit cancelled; nothing sent"),
+                            Ok(edited) => replay(
+                                &mut app,
+                                replayer.as_ref(),
+                                &pool,
+                                id,
+                                false,
+                                Some(edited),
+                                &tx,
+                            ),
                             Err(e) => app.message(Level::Error, e),
                         }
                     }
@@ -271,86 +307,111 @@ pub fn osc52(data: &[u8]) -> String {
     )
 }
 
-/// Replays a capture. The forward module that sends and records replays is
-/// not part of this build yet, so this says so instead of pretending.
-fn replay(app: &mut App, id: i64, resign: bool, edited: Option<&app::Edited>) {
-    let what = match (resign, edited.is_some()) {
-        (_, true) => "edited replay",
-        (true, false) => "re-signed replay",
-        (false, false) => "replay",
+/// Replays a capture in the background; the attempt arrives on the feed
+/// (and the status line says how it went), failures before sending come back
+/// as messages.
+fn replay(
+    app: &mut App,
+    replayer: Option<&Arc<Replayer>>,
+    pool: &ReadPool,
+    id: i64,
+    resign: bool,
+    edited: Option<Outgoing>,
+    tx: &mpsc::Sender<Event>,
+) {
+    let Some(replayer) = replayer.cloned() else {
+        app.message(Level::Warn, "replaying is not available here");
+        return;
     };
-    app.message(
-        Level::Warn,
-        format!("{what} of #{id}: replaying is not available in this build yet"),
-    );
+    let what = match (resign, edited.is_some()) {
+        (_, true) => "sending the edited request",
+        (true, false) => "replaying re-signed",
+        (false, false) => "replaying",
+    };
+    app.message(Level::Info, format!("{what} #{id}…"));
+    let (pool, tx) = (pool.clone(), tx.clone());
+    tokio::spawn(async move {
+        let result = async {
+            if let Some(request) = edited {
+                replayer
+                    .forwarder
+                    .deliver_prepared(id, request, AttemptKind::Replay)
+                    .await;
+                return Ok(());
+            }
+            if !resign {
+                replayer.forwarder.replay(id, None).await?;
+                return Ok(());
+            }
+            let capture = read_capture(&pool, id).await?;
+            let targets = replayer.forwarder.targets(&capture);
+            if targets.is_empty() {
+                return Err(ReplayError::NoTarget.into());
+            }
+            for target in targets {
+                let mut request =
+                    forward::forward_request(&capture, &target).map_err(anyhow::Error::msg)?;
+                crate::cmd::replay::resign(&replayer.keyring, &capture, &mut request)?;
+                replayer
+                    .forwarder
+                    .deliver_prepared(id, request, AttemptKind::Replay)
+                    .await;
+            }
+            anyhow::Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = tx
+                .send(Event::Message(
+                    Level::Error,
+                    format!("cannot replay #{id}: {e:#}"),
+                ))
+                .await;
+        }
+    });
 }
 
-/// Suspends the UI, opens the capture in `$VISUAL`/`$EDITOR` and reads it
-/// back. `Ok(None)`: the editor failed or the text was left unchanged.
+async fn read_capture(pool: &ReadPool, id: i64) -> anyhow::Result<Arc<Capture>> {
+    pool.run(move |conn| store::get(conn, id))
+        .await?
+        .map(Arc::new)
+        .ok_or_else(|| anyhow::anyhow!("capture #{id} is no longer in the store"))
+}
+
+/// Suspends the UI and opens the request for the capture's first target in
+/// `$VISUAL`/`$EDITOR` (the same text as `whisper replay --edit`); returns
+/// what was saved.
 async fn edit(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     guard: &TerminalGuard,
     pool: &ReadPool,
     app: &App,
+    replayer: Option<&Replayer>,
     id: i64,
-) -> Result<Option<app::Edited>, String> {
+) -> Result<Outgoing, String> {
+    let replayer = replayer.ok_or("replaying is not available here")?;
     let capture = match app.current_detail().filter(|v| v.capture.id == id) {
         Some(view) => view.capture.clone(),
-        None => pool
-            .run(move |conn| store::get(conn, id))
-            .await
-            .map_err(|e| format!("cannot read #{id}: {e:#}"))?
-            .map(Arc::new)
-            .ok_or_else(|| format!("capture #{id} is no longer in the store"))?,
+        None => read_capture(pool, id).await.map_err(|e| format!("{e:#}"))?,
     };
-    let text = edit::to_text(&capture)?;
-    let file = tempfile_path(id);
-    std::fs::write(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|e| !e.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|e| !e.trim().is_empty())
-        })
-        .unwrap_or_else(|| "vi".into());
-
+    let target = replayer
+        .forwarder
+        .targets(&capture)
+        .into_iter()
+        .next()
+        .ok_or_else(|| ReplayError::NoTarget.to_string())?;
+    let request = forward::forward_request(&capture, &target)?;
     guard.suspend();
-    let status = tokio::task::spawn_blocking({
-        let file = file.clone();
-        move || {
-            // Through the shell, so that EDITOR may carry arguments ("code -w").
-            std::process::Command::new("sh")
-                .arg("-c")
-                .arg(format!("{editor} \"$1\""))
-                .arg("sh")
-                .arg(&file)
-                .status()
-        }
-    })
-    .await;
+    let edited =
+        tokio::task::spawn_blocking(move || crate::cmd::replay::edit(request, &capture)).await;
     let resumed = guard.resume();
     let _ = terminal.clear();
     resumed.map_err(|e| format!("cannot restore the terminal: {e}"))?;
-
-    let edited = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
-    match status {
-        Ok(Ok(status)) if status.success() => {}
-        Ok(Ok(status)) => return Err(format!("the editor exited with {status}; nothing sent")),
-        Ok(Err(e)) => return Err(format!("cannot start the editor: {e}")),
-        Err(e) => return Err(format!("cannot start the editor: {e}")),
+    match edited {
+        Ok(Ok(request)) => Ok(request),
+        Ok(Err(e)) => Err(format!("{e:#}")),
+        Err(e) => Err(format!("the editor failed: {e}")),
     }
-    let edited = edited.map_err(|e| format!("cannot read the edited request: {e}"))?;
-    if edited == text {
-        return Ok(None);
-    }
-    edit::parse(&edited, capture.request.body.ends_with(b"\n")).map(Some)
-}
-
-fn tempfile_path(id: i64) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("whisper-{}-{id}.http", std::process::id()))
 }
 
 /// Owns the terminal's raw mode and alternate screen; restores both when
