@@ -4,7 +4,9 @@
 
 mod commands;
 mod generated;
+mod interop;
 mod listen;
+mod signatures;
 mod store;
 mod tui;
 mod util;
