@@ -50,6 +50,9 @@ const QUEUE: usize = 1024;
 /// 100 kB of base64).
 const CLIPBOARD_LIMIT: usize = 512 << 10;
 
+/// What replay keys say when the listener has nowhere to send.
+const NO_TARGET: &str = "no target; start whisper listen with --forward URL (or a [[route]])";
+
 /// Times in the list: `HH:MM:SS` in the local time zone.
 pub fn local_time() -> TimeFormat {
     Arc::new(crate::report::local_time)
@@ -361,12 +364,11 @@ fn replay(
         }
         .await;
         if let Err(e) = result {
-            let _ = tx
-                .send(Event::Message(
-                    Level::Error,
-                    format!("cannot replay #{id}: {e:#}"),
-                ))
-                .await;
+            let message = match e.downcast_ref::<ReplayError>() {
+                Some(ReplayError::NoTarget) => format!("cannot replay #{id}: {NO_TARGET}"),
+                _ => format!("cannot replay #{id}: {e:#}"),
+            };
+            let _ = tx.send(Event::Message(Level::Error, message)).await;
         }
     });
 }
@@ -399,7 +401,7 @@ async fn edit(
         .targets(&capture)
         .into_iter()
         .next()
-        .ok_or_else(|| ReplayError::NoTarget.to_string())?;
+        .ok_or(NO_TARGET)?;
     let request = forward::forward_request(&capture, &target)?;
     guard.suspend();
     let edited =

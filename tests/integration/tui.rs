@@ -148,6 +148,15 @@ fn listen_shows_captures_live_and_quits_with_q() {
         s.contains(r#""hello": "terminal""#).then_some(())
     });
 
+    // A narrower terminal stacks the detail below the list.
+    let resized = tmux.tmux(&["resize-window", "-t", "tui", "-x", "80", "-y", "24"]);
+    assert!(resized.status.success(), "{resized:?}");
+    tmux.wait("the stacked layout", |s| {
+        s.lines()
+            .any(|l| l.starts_with("╭ #1 POST /hooks/from-tmux"))
+            .then_some(())
+    });
+
     tmux.keys(&["q"]);
     let screen = tmux.wait("the listener to exit", |s| {
         s.contains("EXIT=").then(|| s.to_owned())
