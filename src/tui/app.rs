@@ -33,6 +33,8 @@ const PREFETCH: usize = 50;
 pub const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 /// How many ticks a status message stays (errors stay until replaced).
 const MESSAGE_TICKS: u32 = 24;
+/// How many ticks apart the store's count is read again while captures arrive.
+const RECOUNT_TICKS: u32 = 20;
 /// Rows one mouse-wheel notch moves.
 const WHEEL: isize = 3;
 
@@ -249,6 +251,10 @@ pub struct App {
     page_pending: Option<PageKind>,
     detail_pending: Option<i64>,
     count_wanted: bool,
+    /// Captures arrived since the last count (the store's count is read again
+    /// now and then, as `--retain` deletes old captures).
+    recount: bool,
+    ticks: u32,
     /// Live captures that arrived while the tail page was being read.
     early: Vec<Summary>,
     /// A jump to the oldest or newest is waiting for its page.
@@ -285,6 +291,8 @@ impl App {
             page_pending: None,
             detail_pending: None,
             count_wanted: true,
+            recount: false,
+            ticks: 0,
             early: Vec::new(),
             jump: Some(PageKind::Tail),
         }
@@ -364,6 +372,7 @@ impl App {
 
     fn on_capture(&mut self, summary: Summary, capture: &Capture) {
         self.total += 1;
+        self.recount = true;
         if !self.filter.matches(&capture.request) {
             return;
         }
@@ -390,6 +399,11 @@ impl App {
     }
 
     fn tick(&mut self) {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.recount && self.ticks.is_multiple_of(RECOUNT_TICKS) {
+            self.recount = false;
+            self.count_wanted = true;
+        }
         if let Some(status) = self.status.as_mut()
             && status.level != Level::Error
         {

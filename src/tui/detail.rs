@@ -122,9 +122,24 @@ fn body_tab(capture: &Capture, theme: Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(about, theme.dim()));
         lines.push(Line::default());
     }
-    let shown = &r.body[..r.body.len().min(BODY_LIMIT)];
-    body_lines(&mut lines, shown, ct.as_deref(), theme, "");
+    body_lines(
+        &mut lines,
+        cut(&r.body, BODY_LIMIT),
+        ct.as_deref(),
+        theme,
+        "",
+    );
     lines
+}
+
+/// The first `limit` bytes of a body, ending on a whole UTF-8 character when
+/// the body is text (so that a cut text body is not taken for binary).
+fn cut(body: &[u8], limit: usize) -> &[u8] {
+    let shown = &body[..body.len().min(limit)];
+    match std::str::from_utf8(shown) {
+        Err(e) if shown.len() < body.len() && e.error_len().is_none() => &shown[..e.valid_up_to()],
+        _ => shown,
+    }
 }
 
 /// Appends a body in its most readable form.
@@ -135,7 +150,13 @@ fn body_lines(
     theme: Theme,
     indent: &str,
 ) {
-    match pretty::render(body, content_type) {
+    // Binary goes straight to the narrow dump (render would make a wide one).
+    let rendered = if std::str::from_utf8(body).is_err() {
+        Rendered::Binary(String::new())
+    } else {
+        pretty::render(body, content_type)
+    };
+    match rendered {
         Rendered::Empty => lines.push(Line::styled(format!("{indent}(no body)"), theme.dim())),
         Rendered::Json(text) => {
             for line in text.lines() {
@@ -279,12 +300,22 @@ fn attempt_lines(lines: &mut Vec<Line<'static>>, a: &Attempt, theme: Theme) {
         ));
     }
     lines.push(Line::styled(about, theme.dim()));
-    let shown = &a.response_body[..a.response_body.len().min(RESPONSE_LIMIT)];
     body_lines(
         lines,
-        shown,
+        cut(&a.response_body, RESPONSE_LIMIT),
         content_type(&a.response_headers).as_deref(),
         theme,
         "    ",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cut_text_body_stays_text() {
+        let body = "aé".repeat(10);
+        let cut = super::cut(body.as_bytes(), 5);
+        assert_eq!(cut, "aéa".as_bytes());
+        assert_eq!(super::cut(b"\xff\xfe", 1), b"\xff");
+    }
 }

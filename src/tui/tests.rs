@@ -762,3 +762,28 @@ fn terminal_controls_in_request_data_are_shown_escaped() {
     assert!(screens.contains(r#""bidi": "\u{202e}""#), "{screens}");
     insta::assert_snapshot!("escaped_controls", terminal.backend());
 }
+
+#[test]
+fn the_count_is_read_again_while_captures_arrive() {
+    let mut store = FakeStore::with(3);
+    let (mut app, _t) = started(&store);
+    for _ in 0..40 {
+        app.handle(Event::Tick);
+    }
+    assert!(app.loads().is_empty(), "nothing arrived, nothing to count");
+    store.arrive(&mut app, plain(4));
+    store.settle(&mut app);
+    // Captures deleted by --retain do not show in the live count...
+    store.captures.remove(0);
+    assert_eq!(app.total, 4);
+    for _ in 0..20 {
+        app.handle(Event::Tick);
+    }
+    // ...but the next count from the store corrects it.
+    assert!(app.loads().iter().any(|l| matches!(l, Load::Count { .. })));
+    app.handle(store.fetch(Load::Count {
+        generation: 0,
+        filter: Filter::default(),
+    }));
+    assert_eq!(app.total, 3);
+}
