@@ -53,9 +53,10 @@ fn main() -> anyhow::Result<()> {
     let startup = started.elapsed();
     assert_eq!(app.rows.len(), whisper::tui::app::PAGE.min(count));
     println!(
-        "start-up: first frame {}, first frame with rows and detail {}",
+        "start-up: first frame {}, first frame with rows and detail {} (store holds {} captures)",
         ms(first_frame),
-        ms(startup)
+        ms(startup),
+        app.total
     );
 
     // Key presses: each handled, its store reads done, the screen redrawn.
