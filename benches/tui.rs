@@ -127,7 +127,7 @@ fn fill(db: &std::path::Path, count: usize) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         let (bus, _) = tokio::sync::broadcast::channel(16);
-        let writer = Writer::start(db, None, bus)?;
+        let writer = Writer::start(db, store::Limits::default(), bus)?;
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..count {
             if tasks.len() >= 1024
@@ -193,5 +193,6 @@ fn sample(i: usize) -> NewCapture {
             verdict,
             reason: (verdict != Verdict::Valid).then(|| "a reason".to_owned()),
         }),
+        upstream: None,
     }
 }

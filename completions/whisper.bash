@@ -368,7 +368,7 @@ _whisper() {
             return 0
             ;;
         whisper__subcmd__listen)
-            opts="-p -f -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --retain --forward --proxy --forward-timeout --retry --secret --tolerance --public-url --inspect-host --inspect-port --json --no-tui --db --config --verbose --quiet --color --help --version"
+            opts="-p -f -v -q -h -V --host --port --status --response-body --response-header --delay --max-body-size --max-store-size --retain --forward --proxy --forward-timeout --retry --secret --tolerance --public-url --inspect-host --inspect-port --token --cors --source --source-token --json --no-tui --db --config --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -403,6 +403,10 @@ _whisper() {
                     return 0
                     ;;
                 --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-store-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -443,6 +447,22 @@ _whisper() {
                     return 0
                     ;;
                 --inspect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

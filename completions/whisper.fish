@@ -51,6 +51,7 @@ complete -c whisper -n "__fish_whisper_using_subcommand listen" -l response-body
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l response-header -d 'Extra header of the answer, \'Name: value\' (repeatable)' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l delay -d 'Wait this long (after storing) before answering, e.g. 2s' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l max-body-size -d 'Largest body accepted; larger ones get 413 unread [default: 25MiB]' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l max-store-size -d 'Largest the store may grow; when full, senders get 503 until room is made [default: no limit]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l retain -d 'Keep only the newest N captures [default: keep all]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -s f -l forward -d 'Forward every capture to this URL (repeatable); the captured path is appended when the URL\'s path is /' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l forward-timeout -d 'Give up on a target after this long [default: 30s]' -r
@@ -60,6 +61,10 @@ complete -c whisper -n "__fish_whisper_using_subcommand listen" -l tolerance -d 
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l public-url -d 'The URL providers call (your tunnel); Twilio and Square sign it [default: http://HOST]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l inspect-host -d 'Address the inspector (feed, API, web page) binds [default: 127.0.0.1]' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l inspect-port -d 'Port of the inspector; 0 picks a free one [default: 7071]' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l token -d 'Require this token on every inspector request (`Authorization: Bearer` or `?token=`), given as text, @file or env:VAR; needed to bind a non-loopback --inspect-host' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l cors -d 'Let web pages of this origin read the feed and the API (CORS), e.g. http://localhost:3000' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l source -d 'Also receive from this SSE feed: another whisper\'s /events, or a smee.io or gosmee channel' -r
+complete -c whisper -n "__fish_whisper_using_subcommand listen" -l source-token -d 'Bearer token for a protected --source (another whisper\'s --token)' -r
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l db -d 'The store [default: $XDG_DATA_HOME/whisper/whisper.db]' -r -F
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l config -d 'Configuration file [default: ./whisper.toml, then $XDG_CONFIG_HOME/whisper/config.toml]' -r -F
 complete -c whisper -n "__fish_whisper_using_subcommand listen" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'

@@ -100,6 +100,15 @@ pub struct Verification {
     pub reason: Option<String>,
 }
 
+/// Where a relayed capture came from: the upstream feed and the event's id there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Upstream {
+    /// The feed (`--source`).
+    pub url: String,
+    /// The event's id in that feed (a capture id, or a content hash).
+    pub id: String,
+}
+
 /// A request as it arrived, before it has an id.
 #[derive(Debug, Clone)]
 pub struct NewCapture {
@@ -125,6 +134,8 @@ pub struct NewCapture {
     pub source: Source,
     /// The signature check, when the request looked signed or a secret applied.
     pub verification: Option<Verification>,
+    /// For a relayed capture: where it came from.
+    pub upstream: Option<Upstream>,
 }
 
 /// A stored capture.
@@ -389,6 +400,8 @@ struct CaptureJson<'a> {
     verification: Option<&'a Verification>,
     response: Response,
     source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upstream: Option<&'a Upstream>,
     attempts: Vec<AttemptJson<'a>>,
 }
 
@@ -480,6 +493,7 @@ impl Capture {
             verification: r.verification.as_ref(),
             response: Response { status: r.status },
             source: r.source,
+            upstream: r.upstream.as_ref(),
             attempts: self.attempts.iter().map(Attempt::json).collect(),
         }
     }

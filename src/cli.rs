@@ -128,6 +128,10 @@ pub struct ListenArgs {
     #[arg(long, env = "WHISPER_MAX_BODY_SIZE", value_name = "SIZE", value_parser = units::parse_size, help_heading = "Receiver")]
     pub max_body_size: Option<u64>,
 
+    /// Largest the store may grow; when full, senders get 503 until room is made [default: no limit]
+    #[arg(long, env = "WHISPER_MAX_STORE_SIZE", value_name = "SIZE", value_parser = units::parse_size, help_heading = "Store")]
+    pub max_store_size: Option<u64>,
+
     /// Keep only the newest N captures [default: keep all]
     #[arg(long, env = "WHISPER_RETAIN", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Store")]
     pub retain: Option<u64>,
@@ -187,6 +191,46 @@ pub struct ListenArgs {
         help_heading = "Inspector"
     )]
     pub inspect_port: Option<u16>,
+
+    /// Require this token on every inspector request (`Authorization: Bearer`
+    /// or `?token=`), given as text, @file or env:VAR; needed to bind a
+    /// non-loopback --inspect-host
+    #[arg(
+        long,
+        env = "WHISPER_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        help_heading = "Inspector"
+    )]
+    pub token: Option<String>,
+
+    /// Let web pages of this origin read the feed and the API (CORS), e.g.
+    /// http://localhost:3000
+    #[arg(
+        long,
+        env = "WHISPER_CORS",
+        value_name = "ORIGIN",
+        help_heading = "Inspector"
+    )]
+    pub cors: Option<String>,
+
+    /// Also receive from this SSE feed: another whisper's /events, or a smee.io or gosmee channel
+    #[arg(
+        long,
+        env = "WHISPER_SOURCE",
+        value_name = "URL",
+        help_heading = "Relay"
+    )]
+    pub source: Option<String>,
+
+    /// Bearer token for a protected --source (another whisper's --token)
+    #[arg(
+        long,
+        env = "WHISPER_SOURCE_TOKEN",
+        value_name = "TOKEN",
+        help_heading = "Relay"
+    )]
+    pub source_token: Option<String>,
 
     /// Print NDJSON events instead of the terminal UI
     #[arg(long, env = "WHISPER_JSON", help_heading = "Output")]

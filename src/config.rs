@@ -107,6 +107,8 @@ pub struct ListenFile {
     pub max_body_size: Option<SizeValue>,
     /// `--retain`.
     pub retain: Option<u64>,
+    /// `--max-store-size`.
+    pub max_store_size: Option<SizeValue>,
     /// `--tolerance`.
     pub tolerance: Option<String>,
     /// `--public-url`.
@@ -120,6 +122,14 @@ pub struct ListenFile {
     pub forward_timeout: Option<Text<Duration>>,
     /// `--retry`.
     pub retry: Option<u32>,
+    /// `--token` (text, `@file` relative to the config file, or `env:VAR`).
+    pub token: Option<String>,
+    /// `--cors`.
+    pub cors: Option<String>,
+    /// `--source`.
+    pub source: Option<String>,
+    /// `--source-token`.
+    pub source_token: Option<String>,
 }
 
 /// A duration or other value written as text in the file (`"2s"`), or as a bare
@@ -596,6 +606,24 @@ fn parse_host(text: &str, flag: &str) -> Result<IpAddr, Error> {
         .map_err(|_| Error::usage(format!("{flag} {text:?} is not an IP address")))
 }
 
+/// Parses a web origin for `--cors`: `http(s)://host[:port]`, a trailing `/`
+/// allowed, returned in the form browsers send in `Origin` (lower case, no `/`).
+fn parse_origin(text: &str) -> Result<String, Error> {
+    let bad = || {
+        Error::usage(format!(
+            "--cors {text:?} is not an origin; give scheme, host and port, e.g. http://localhost:3000"
+        ))
+    };
+    let origin = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, authority) = origin.split_once("://").ok_or_else(bad)?;
+    let valid = matches!(scheme, "http" | "https")
+        && !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if valid { Ok(origin) } else { Err(bad()) }
+}
+
 /// How `whisper listen` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputMode {
@@ -641,6 +669,8 @@ pub struct ListenConfig {
     pub max_body_size: u64,
     /// Keep only the newest N captures.
     pub retain: Option<u64>,
+    /// Largest size of the store file.
+    pub max_store_size: Option<u64>,
     /// Signing secrets and schemes.
     pub keyring: Keyring,
     /// The replay window for timestamps.
@@ -649,6 +679,13 @@ pub struct ListenConfig {
     pub public_url: Option<String>,
     /// Where captures are forwarded.
     pub forwarding: Forwarding,
+    /// The inspector's access token, if it has one.
+    pub token: Option<Secret>,
+    /// The origin (`scheme://host[:port]`) allowed to use the inspector from
+    /// its own pages.
+    pub cors: Option<String>,
+    /// The feed to relay from, and its token.
+    pub source: Option<(String, Option<Secret>)>,
 }
 
 impl ListenConfig {
@@ -714,6 +751,32 @@ impl ListenConfig {
             .or(file.delay.map(|t| t.0))
             .unwrap_or(Duration::ZERO);
 
+        let token = match (&args.token, &file.token) {
+            (Some(spec), _) => Some(spec.clone()),
+            (None, Some(spec)) => Some(match spec.strip_prefix('@') {
+                Some(path) => format!("@{}", ctx.file_dir.join(path).display()),
+                None => spec.clone(),
+            }),
+            (None, None) => None,
+        };
+        let token = token
+            .map(|spec| secret::resolve(&spec))
+            .transpose()
+            .map_err(|e| Error::usage(format!("--token: {e}")))?;
+        if token.is_none() && !inspect_host.is_loopback() {
+            return Err(Error::usage(format!(
+                "--inspect-host {inspect_host} is not a loopback address, and the inspector shows every \
+                 captured request: give it a --token TOKEN (or WHISPER_TOKEN), or bind 127.0.0.1"
+            ))
+            .into());
+        }
+        let cors = args
+            .cors
+            .as_deref()
+            .or(file.cors.as_deref())
+            .map(parse_origin)
+            .transpose()?;
+
         let output = if args.json {
             OutputMode::Json
         } else if !args.no_tui && std::io::stdout().is_terminal() {
@@ -739,6 +802,7 @@ impl ListenConfig {
                 .or(file.max_body_size.map(|s| s.0))
                 .unwrap_or(DEFAULT_MAX_BODY_SIZE),
             retain: args.retain.or(file.retain).filter(|&n| n > 0),
+            max_store_size: args.max_store_size.or(file.max_store_size.map(|s| s.0)),
             tolerance: match args.tolerance.as_deref().or(file.tolerance.as_deref()) {
                 Some(text) => parse_tolerance(text).map_err(Error::usage)?,
                 None => Tolerance::ProviderDefault,
@@ -747,8 +811,25 @@ impl ListenConfig {
                 .public_url
                 .or_else(|| file.public_url.clone())
                 .map(|u| u.trim_end_matches('/').to_owned()),
+            source: match args.source.or_else(|| file.source.clone()) {
+                Some(url) => {
+                    crate::forward::target_url(&url, "/")
+                        .map_err(|e| Error::usage(format!("--source {e}")))?;
+                    let token = match args.source_token.or_else(|| file.source_token.clone()) {
+                        Some(spec) => Some(
+                            secret::resolve(&spec)
+                                .map_err(|e| Error::usage(format!("--source-token: {e}")))?,
+                        ),
+                        None => None,
+                    };
+                    Some((url, token))
+                }
+                None => None,
+            },
             keyring,
             forwarding,
+            token,
+            cors,
         })
     }
 }
@@ -778,10 +859,64 @@ mod tests {
     }
 
     #[test]
+    fn origins_parse() {
+        assert_eq!(
+            parse_origin("http://LocalHost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            parse_origin("https://app.test").unwrap(),
+            "https://app.test"
+        );
+        assert!(parse_origin("localhost:3000").is_err());
+        assert!(parse_origin("http://a.test/path").is_err());
+        assert!(parse_origin("ftp://a.test").is_err());
+        assert!(parse_origin("http://").is_err());
+    }
+
+    #[test]
     fn headers_parse() {
         let (name, value) = parse_header("X-Test:  yes ").unwrap();
         assert_eq!((name.as_str(), value.to_str().unwrap()), ("x-test", "yes"));
         assert!(parse_header("nocolon").is_err());
         assert!(parse_header("bad name: v").is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any text given as a config file is parsed or refused, never a panic.
+        #[test]
+        fn any_config_text_parses_or_fails_cleanly(text in "\\PC{0,300}") {
+            let _ = toml::from_str::<FileConfig>(&text);
+        }
+
+        /// Config-shaped text with arbitrary values: still no panic.
+        #[test]
+        fn listen_tables_with_any_values(key in "(port|delay|max-body-size|retain|tolerance|forward|status|proxy|retry|forward-timeout|max-store-size)", value in "(\"\\PC{0,20}\"|-?[0-9]{1,25}|true|\\[\"\\PC{0,10}\"\\]|[0-9.e+-]{1,12})") {
+            let _ = toml::from_str::<FileConfig>(&format!("[listen]\n{key} = {value}\n"));
+            let _ = toml::from_str::<FileConfig>(&format!("[[route]]\npath = {value}\nforward = []\n[secrets]\nstripe = {value}\n"));
+        }
+
+        /// Sizes, durations, tolerances and headers from the command line.
+        #[test]
+        fn unit_parsers_never_panic(text in "\\PC{0,40}") {
+            let _ = units::parse_size(&text);
+            let _ = units::parse_duration(&text);
+            let _ = parse_tolerance(&text);
+            let _ = parse_header(&text);
+            let _ = parse_host(&text, "--host");
+        }
+
+        /// Globs match in linear time and never panic.
+        #[test]
+        fn globs_never_panic(pattern in "[a-z*?/]{0,30}", text in "[a-z/]{0,60}") {
+            let _ = crate::glob::matches(&pattern, &text);
+        }
     }
 }

@@ -34,6 +34,59 @@ pub enum Event {
     Attempt(Arc<AttemptEvent>),
     /// Something a person should know (a store error, a warning).
     Notice(Arc<Notice>),
+    /// The relay's connection to its upstream changed.
+    Source(Arc<SourceEvent>),
+}
+
+/// The relay's connection state (`listen --source`).
+#[derive(Debug)]
+pub struct SourceEvent {
+    /// The upstream feed.
+    pub url: String,
+    /// Connected or reconnecting.
+    pub state: crate::relay::State,
+    /// When it changed, µs since the epoch.
+    pub at: i64,
+}
+
+impl SourceEvent {
+    /// `{"state":"connected","url":…,"resumed_after":…}` or
+    /// `{"state":"reconnecting","url":…,"reason":…,"retry_in_ms":…}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use crate::relay::State;
+        match &self.state {
+            State::Connected { resumed_after } => serde_json::json!({
+                "state": "connected", "url": self.url, "resumed_after": resumed_after,
+                "time": crate::capture::format_time(self.at),
+            }),
+            State::Reconnecting { reason, retry_in } => serde_json::json!({
+                "state": "reconnecting", "url": self.url, "reason": reason,
+                "retry_in_ms": retry_in.as_millis() as u64,
+                "time": crate::capture::format_time(self.at),
+            }),
+        }
+    }
+
+    /// One line for people.
+    pub fn describe(&self) -> String {
+        use crate::relay::State;
+        match &self.state {
+            State::Connected {
+                resumed_after: Some(id),
+            } => format!(
+                "relay: connected to {}, resuming after event {id}",
+                self.url
+            ),
+            State::Connected {
+                resumed_after: None,
+            } => format!("relay: connected to {}", self.url),
+            State::Reconnecting { reason, retry_in } => format!(
+                "relay: {reason}; reconnecting to {} in {}",
+                self.url,
+                crate::units::format_latency(*retry_in)
+            ),
+        }
+    }
 }
 
 /// A stored capture, with its JSON made once and shared by every subscriber.
@@ -145,7 +198,7 @@ pub enum Start {
     Live,
     /// With the first capture whose id is above this one.
     After(i64),
-    /// With the newest N captures already stored.
+    /// With the newest N captures already stored (of those the filter passes).
     Newest(u64),
 }
 
@@ -173,12 +226,11 @@ impl Feed {
         let rx = bus.subscribe();
         let cursor = match start {
             Start::After(id) => id,
-            Start::Live | Start::Newest(_) => {
-                let newest = pool.run(store::newest_id).await?.unwrap_or(0);
-                match start {
-                    Start::Newest(n) => newest.saturating_sub(n as i64).max(0),
-                    _ => newest,
-                }
+            Start::Live => pool.run(store::newest_id).await?.unwrap_or(0),
+            Start::Newest(n) => {
+                let filter = filter.clone();
+                pool.run(move |c| store::before_newest(c, &filter, n))
+                    .await?
             }
         };
         Ok(Feed {

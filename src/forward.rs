@@ -7,7 +7,10 @@
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt as _;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 
 use crate::capture::{AttemptKind, Capture, Headers, now_micros, split_target};
 use crate::store::NewAttempt;
@@ -139,10 +142,14 @@ impl Outcome {
     }
 }
 
-/// The HTTP client with its timeout and retry policy.
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// The HTTP client with its timeout and retry policy. hyper's own client, so
+/// that what goes out is exactly the header fields given (no default `Accept`
+/// or `User-Agent` added); `Host` comes from the URL.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: hyper_util::client::legacy::Client<Connector, Full<Bytes>>,
     timeout: Duration,
     retries: u32,
 }
@@ -153,14 +160,19 @@ impl Client {
         // rustls needs its crypto provider chosen once per process; a second
         // call finds it installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            // The target must see the captured header fields, not reqwest's defaults.
-            .default_headers(reqwest::header::HeaderMap::new())
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .build()?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(10))));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .try_with_platform_verifier()
+            .map_err(|e| anyhow::anyhow!("cannot load the system's TLS roots: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(https);
         Ok(Client {
             http,
             timeout,
@@ -176,7 +188,10 @@ impl Client {
         let mut tries = 0;
         loop {
             tries += 1;
-            let result = self.try_once(&request).await;
+            let result = match tokio::time::timeout(self.timeout, self.try_once(&request)).await {
+                Ok(result) => result,
+                Err(_) => Err(SendError::Timeout(self.timeout)),
+            };
             let retry = matches!(&result, Err(e) if e.is_connect()) && tries <= self.retries;
             if !retry {
                 return Outcome {
@@ -193,16 +208,18 @@ impl Client {
         }
     }
 
+    /// Opens a request whose answer is read as a stream (the relay's SSE feed).
+    pub async fn open(&self, request: Outgoing) -> Result<http::Response<Incoming>, SendError> {
+        self.http
+            .request(build(&request)?)
+            .await
+            .map_err(|e| classify(&e, self.timeout))
+    }
+
     async fn try_once(&self, request: &Outgoing) -> Result<Answer, SendError> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| SendError::Invalid(format!("method {:?}", request.method)))?;
-        let mut builder = self.http.request(method, &request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_ref());
-        }
-        let response = builder
-            .body(request.body.clone())
-            .send()
+        let response = self
+            .http
+            .request(build(request)?)
             .await
             .map_err(|e| classify(&e, self.timeout))?;
         let status = response.status().as_u16();
@@ -211,14 +228,16 @@ impl Client {
             .iter()
             .map(|(n, v)| (n.as_str().to_owned(), Bytes::copy_from_slice(v.as_bytes())))
             .collect();
+        let mut incoming = response.into_body();
         let mut body = BytesMut::new();
         let mut size = 0u64;
-        let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| classify(&e, self.timeout))?;
-            size += chunk.len() as u64;
-            let room = READ_BODY_LIMIT.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        while let Some(frame) = incoming.frame().await {
+            let frame = frame.map_err(|e| classify(&e, self.timeout))?;
+            if let Ok(chunk) = frame.into_data() {
+                size += chunk.len() as u64;
+                let room = READ_BODY_LIMIT.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
         }
         Ok(Answer {
             status,
@@ -229,15 +248,30 @@ impl Client {
     }
 }
 
-/// Turns reqwest's error into what a person needs to know.
-fn classify(err: &reqwest::Error, timeout: Duration) -> SendError {
-    if err.is_timeout() {
-        return SendError::Timeout(timeout);
+/// The hyper request for an outgoing one.
+fn build(request: &Outgoing) -> Result<http::Request<Full<Bytes>>, SendError> {
+    let method = http::Method::from_bytes(request.method.as_bytes())
+        .map_err(|_| SendError::Invalid(format!("method {:?}", request.method)))?;
+    let uri: http::Uri = request
+        .url
+        .parse()
+        .map_err(|e| SendError::Invalid(format!("URL {:?}: {e}", request.url)))?;
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    for (name, value) in &request.headers {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| SendError::Invalid(format!("header name {name:?}")))?;
+        let value = http::HeaderValue::from_bytes(value)
+            .map_err(|_| SendError::Invalid(format!("the value of header {name}")))?;
+        builder = builder.header(name, value);
     }
-    if err.is_builder() {
-        return SendError::Invalid(err.to_string());
-    }
-    let mut source: Option<&dyn std::error::Error> = Some(err);
+    builder
+        .body(Full::new(request.body.clone()))
+        .map_err(|e| SendError::Invalid(e.to_string()))
+}
+
+/// Turns a client error into what a person needs to know.
+fn classify(err: &(dyn std::error::Error + 'static), timeout: Duration) -> SendError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     let mut innermost = err.to_string();
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
@@ -264,7 +298,7 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> SendError {
 /// is used as given, otherwise the captured path is appended; the captured
 /// query is kept (after the target's own, if it has one).
 pub fn target_url(target: &str, captured_target: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(target).map_err(|e| format!("{target:?} is not a URL: {e}"))?;
+    let url = url::Url::parse(target).map_err(|e| format!("{target:?} is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("{target:?} is not an http:// or https:// URL"));
     }

@@ -23,6 +23,7 @@ pub mod generate;
 pub mod glob;
 pub mod paint;
 pub mod pretty;
+pub mod relay;
 pub mod report;
 pub mod sanitize;
 pub mod secret;

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::capture::{Attempt, Capture, format_time};
 use crate::config::OutputMode;
-use crate::feed::{Event, Feed, Level, Notice};
+use crate::feed::{Event, Feed, Level, Notice, SourceEvent};
 use crate::paint::Paint;
 use crate::sanitize::sanitize;
 use crate::units::{format_latency, format_size};
@@ -79,6 +79,7 @@ impl Reporter {
             Event::Capture(c) => self.capture(&c.capture),
             Event::Attempt(a) => self.attempt(&a.attempt),
             Event::Notice(n) => self.notice(n),
+            Event::Source(s) => self.source(s),
         }
     }
 
@@ -148,6 +149,26 @@ impl Reporter {
                     sanitize(&attempt.target),
                     outcome
                 )?;
+            }
+        }
+        out.flush()
+    }
+
+    fn source(&self, source: &SourceEvent) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.mode {
+            OutputMode::Json => {
+                let mut value = json!({ "event": "source" });
+                merge(&mut value, source.to_json());
+                writeln!(out, "{value}")?;
+            }
+            OutputMode::Lines | OutputMode::Tui => {
+                let line = source.describe();
+                let line = match source.state {
+                    crate::relay::State::Connected { .. } => self.paint.green(line),
+                    crate::relay::State::Reconnecting { .. } => self.paint.yellow(line),
+                };
+                writeln!(out, "{line}")?;
             }
         }
         out.flush()

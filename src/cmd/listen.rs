@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -13,9 +14,11 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{ListenConfig, OutputMode};
 use crate::feed::{self, Feed, Start};
 use crate::forward::Forwarder;
+use crate::relay::Relay;
 use crate::report::{self, Listening, Reporter};
-use crate::server::{self, inspector, receiver::Receiver, receiver::Signatures};
-use crate::store::{Filter, ReadPool, Writer};
+use crate::server::inspector::{Access, Inspector};
+use crate::server::{self, receiver::Receiver, receiver::Signatures};
+use crate::store::{Filter, Limits, ReadPool, Writer};
 use crate::tui;
 
 /// Runs the listener until it is told to stop.
@@ -23,7 +26,14 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     // Catch Ctrl-C and SIGTERM before anyone can learn where we listen.
     let mut signals = StopSignals::new()?;
     let (bus, _) = broadcast::channel(feed::BUS_CAPACITY);
-    let writer = Writer::start(&config.db, config.retain, bus.clone())?;
+    let writer = Writer::start(
+        &config.db,
+        Limits {
+            retain: config.retain,
+            max_size: config.max_store_size,
+        },
+        bus.clone(),
+    )?;
     let pool = ReadPool::new(&config.db);
 
     let receiver_socket = bind(config.receiver, "receiver", "--port").await?;
@@ -79,16 +89,31 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         })
     };
 
+    let signatures = Arc::new(Signatures {
+        keyring: config.keyring.clone(),
+        tolerance: config.tolerance,
+        public_url: config.public_url.clone(),
+    });
+    let relay = config.source.clone().map(|(url, token)| {
+        tokio::spawn(
+            Relay {
+                url,
+                token,
+                writer: writer.clone(),
+                pool: pool.clone(),
+                bus: bus.clone(),
+                signatures: signatures.clone(),
+                forwarder: forwarder.clone(),
+            }
+            .run(shutdown.clone()),
+        )
+    });
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),
         config.max_body_size,
         bus.clone(),
-        Signatures {
-            keyring: config.keyring.clone(),
-            tolerance: config.tolerance,
-            public_url: config.public_url.clone(),
-        },
+        signatures.clone(),
         forwarder.clone(),
     );
     let receiver_server = tokio::spawn(server::serve(
@@ -97,9 +122,19 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         shutdown.clone(),
         bus.clone(),
     ));
+    let inspector = Inspector::new(
+        pool.clone(),
+        bus.clone(),
+        shutdown.clone(),
+        Access {
+            token: config.token.clone(),
+            cors: config.cors.clone(),
+        },
+        forwarder.clone(),
+    );
     let inspector_server = tokio::spawn(server::serve(
         inspector_socket,
-        inspector::handle,
+        move |req, remote| inspector.clone().handle(req, remote),
         shutdown.clone(),
         bus.clone(),
     ));
@@ -128,6 +163,9 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
     });
     let _ = receiver_server.await;
     let _ = inspector_server.await;
+    if let Some(relay) = relay {
+        let _ = relay.await;
+    }
     tokio::task::spawn_blocking(move || writer.finish())
         .await
         .context("store writer failed")?;

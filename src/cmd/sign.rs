@@ -131,7 +131,7 @@ fn curl(signed: &Signed) -> String {
 
 fn http_message(signed: &Signed) -> Vec<u8> {
     let url = signed.url.as_deref().unwrap_or(PLACEHOLDER_URL);
-    let (host, target) = match reqwest::Url::parse(url) {
+    let (host, target) = match url::Url::parse(url) {
         Ok(u) => {
             let host = match u.port() {
                 Some(port) => format!("{}:{port}", u.host_str().unwrap_or("localhost")),

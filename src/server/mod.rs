@@ -6,6 +6,7 @@
 
 pub mod inspector;
 pub mod receiver;
+pub mod sse;
 
 use std::convert::Infallible;
 use std::future::Future;

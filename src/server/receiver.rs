@@ -27,7 +27,7 @@ pub struct Receiver {
     response: ResponseSpec,
     max_body_size: u64,
     bus: tokio::sync::broadcast::Sender<Event>,
-    signatures: Signatures,
+    signatures: Arc<Signatures>,
     forwarder: Arc<Forwarder>,
 }
 
@@ -48,7 +48,7 @@ impl Receiver {
         response: ResponseSpec,
         max_body_size: u64,
         bus: tokio::sync::broadcast::Sender<Event>,
-        signatures: Signatures,
+        signatures: Arc<Signatures>,
         forwarder: Arc<Forwarder>,
     ) -> Arc<Receiver> {
         Arc::new(Receiver {
@@ -87,6 +87,7 @@ impl Receiver {
             status: self.response.status.as_u16(),
             source: Source::Listen,
             verification: None,
+            upstream: None,
         };
 
         let declared = parts

@@ -14,10 +14,10 @@ use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
 pub use query::{
-    Filter, after, clear_all, clear_before, count, get, insert_attempt, list, list_after,
-    newest_id, resolve_id,
+    Filter, after, before_newest, clear_all, clear_before, count, get, insert_attempt, list,
+    list_after, newest_id, resolve_id, upstream_cursor,
 };
-pub use writer::{NewAttempt, StoreError, Writer};
+pub use writer::{Limits, NewAttempt, StoreError, Writer};
 
 /// How long a connection waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

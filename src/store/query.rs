@@ -71,6 +71,30 @@ pub fn newest_id(conn: &Connection) -> anyhow::Result<Option<i64>> {
     Ok(conn.query_row("SELECT max(id) FROM captures", [], |r| r.get(0))?)
 }
 
+/// Where a feed that starts with the newest `n` captures passing the filter
+/// begins: the id just below the oldest of them (0 when there are fewer).
+pub fn before_newest(conn: &Connection, filter: &Filter, n: u64) -> anyhow::Result<i64> {
+    if n == 0 {
+        return Ok(newest_id(conn)?.unwrap_or(0));
+    }
+    let nth: Option<i64> = conn
+        .prepare_cached(&format!(
+            "SELECT c.id FROM captures c WHERE {FILTER_SQL} ORDER BY c.id DESC LIMIT 1 OFFSET ?1"
+        ))?
+        .query_row(
+            params![
+                (n - 1).min(i64::MAX as u64) as i64,
+                filter.method_upper(),
+                filter.path,
+                filter.provider_lower(),
+                filter.verdict_list()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(nth.map_or(0, |id| id - 1))
+}
+
 /// Turns `last` or a number into an existing capture id, or the documented
 /// "no capture" error.
 pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
@@ -97,7 +121,7 @@ pub fn resolve_id(conn: &Connection, text: &str) -> anyhow::Result<i64> {
 
 const CAPTURE_COLUMNS: &str = "c.id, c.received_at, c.method, c.target, c.http_version,
     c.remote_addr, c.body_size, c.status, c.source, p.headers, p.body,
-    c.provider, c.verdict, c.reason";
+    c.provider, c.verdict, c.reason, c.upstream, c.upstream_id";
 
 /// The SQL form of [`Filter`], over `captures c`, with parameters ?2 to ?5.
 const FILTER_SQL: &str = "(?2 IS NULL OR upper(c.method) = ?2)
@@ -135,6 +159,13 @@ fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
             headers: capture::decode_headers(&headers),
             body: Bytes::from(body),
             verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
+            upstream: match (
+                row.get::<_, Option<String>>(14)?,
+                row.get::<_, Option<String>>(15)?,
+            ) {
+                (Some(url), Some(id)) => Some(capture::Upstream { url, id }),
+                _ => None,
+            },
         },
         attempts: Vec::new(),
     })
@@ -363,13 +394,25 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Opt
         kind: a.kind,
         target: a.target.clone(),
         started_at: a.started_at,
-        duration: a.duration,
+        // As stored (µs), so the announced attempt and a later read agree.
+        duration: std::time::Duration::from_micros(a.duration.as_micros() as u64),
         status: a.status,
         response_headers: a.response_headers.clone(),
         response_body: a.response_body.clone(),
         response_body_size: a.response_body_size,
         error: a.error.clone(),
     }))
+}
+
+/// The newest event id stored from an upstream feed whose ids are numbers
+/// (another whisper's capture ids): where a relay resumes.
+pub fn upstream_cursor(conn: &Connection, url: &str) -> anyhow::Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT max(CAST(upstream_id AS INTEGER)) FROM captures
+         WHERE upstream = ?1 AND upstream_id GLOB '[0-9]*'",
+        [url],
+        |r| r.get(0),
+    )?)
 }
 
 /// Deletes every capture; returns how many.

@@ -36,6 +36,9 @@ pub enum StoreError {
     /// The writer has stopped (the listener is shutting down).
     #[error("the store writer has stopped")]
     Closed,
+    /// A relayed event that is stored already (same upstream and id).
+    #[error("already stored")]
+    Duplicate,
 }
 
 /// An attempt to be stored.
@@ -75,6 +78,15 @@ enum Job {
     Stop,
 }
 
+/// Bounds on what the store keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Keep only the newest N captures.
+    pub retain: Option<u64>,
+    /// Largest size of the store file, in bytes.
+    pub max_size: Option<u64>,
+}
+
 /// The handle to the writer thread. Cheap to clone; the thread ends when the
 /// last handle is gone and the queue is drained.
 #[derive(Clone)]
@@ -88,13 +100,20 @@ impl Writer {
     /// and attempts are announced on `events` after their commit, in id order.
     pub fn start(
         path: &Path,
-        retain: Option<u64>,
+        limits: Limits,
         events: broadcast::Sender<Event>,
     ) -> anyhow::Result<Writer> {
         let conn = super::open(path)?;
         // Checkpoints run on a thread of their own, so commits never wait for one.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
             .context("cannot configure the store")?;
+        if let Some(bytes) = limits.max_size {
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            let pages = (bytes / page_size.max(1) as u64).max(1);
+            let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+        }
         // Prove now, not at the first request, that the file can be written.
         conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .with_context(|| format!("cannot write to the store {}", path.display()))?;
@@ -107,7 +126,7 @@ impl Writer {
             conn,
             path: path.to_path_buf(),
             identity,
-            retain,
+            retain: limits.retain,
             events,
         };
         let thread = std::thread::Builder::new()
@@ -249,9 +268,18 @@ impl WriterThread {
                 }
             }
             Err(err) => {
+                let full = err
+                    .downcast_ref::<rusqlite::Error>()
+                    .and_then(rusqlite::Error::sqlite_error_code)
+                    == Some(rusqlite::ErrorCode::DiskFull);
+                let message = if full {
+                    "the store is full (the disk, or --max-store-size); make room with `whisper clear --before ID`, or keep fewer with --retain".to_owned()
+                } else {
+                    format!("{err:#}")
+                };
                 let err = StoreError::Write {
                     path: self.path.display().to_string(),
-                    message: format!("{err:#}"),
+                    message,
                 };
                 let mut lost = 0;
                 for job in group.drain(..) {
@@ -282,9 +310,12 @@ impl WriterThread {
         let mut newest = None;
         {
             let mut insert_capture = tx.prepare_cached(
-                "INSERT INTO captures (received_at, method, target, path, http_version,
-                    remote_addr, body_size, content_type, status, source, provider, verdict, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                // OR IGNORE: a relayed event stored before (same upstream and
+                // id) is dropped here, atomically with the check.
+                "INSERT OR IGNORE INTO captures (received_at, method, target, path, http_version,
+                    remote_addr, body_size, content_type, status, source, provider, verdict, reason,
+                    upstream, upstream_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             let mut insert_payload = tx.prepare_cached(
                 "INSERT INTO payloads (capture_id, headers, body) VALUES (?1, ?2, ?3)",
@@ -306,7 +337,13 @@ impl WriterThread {
                             c.verification.as_ref().and_then(|v| v.provider.as_deref()),
                             c.verification.as_ref().map(|v| v.verdict.as_str()),
                             c.verification.as_ref().and_then(|v| v.reason.as_deref()),
+                            c.upstream.as_ref().map(|u| u.url.as_str()),
+                            c.upstream.as_ref().map(|u| u.id.as_str()),
                         ])?;
+                        if tx.changes() == 0 {
+                            let _ = reply.send(Err(StoreError::Duplicate));
+                            continue;
+                        }
                         let id = tx.last_insert_rowid();
                         insert_payload.execute(params![
                             id,

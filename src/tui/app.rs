@@ -17,6 +17,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::capture::{AttemptKind, Capture, Summary, Verdict};
 use crate::feed::{self, Level};
+use crate::sanitize::sanitize;
 use crate::store::Filter;
 
 use super::detail::{self, DetailView};
@@ -247,6 +248,8 @@ pub struct App {
     pub matching: u64,
     /// Where the panes were drawn.
     pub areas: Areas,
+    /// The upstream feed of `listen --source` and whether it is connected.
+    pub relay: Option<(String, bool)>,
     generation: u64,
     page_pending: Option<PageKind>,
     detail_pending: Option<i64>,
@@ -287,6 +290,7 @@ impl App {
             total: 0,
             matching: 0,
             areas: Areas::default(),
+            relay: None,
             generation: 0,
             page_pending: None,
             detail_pending: None,
@@ -345,7 +349,7 @@ impl App {
                 }
                 if attempt.kind == AttemptKind::Replay {
                     let outcome = match (&attempt.error, attempt.status) {
-                        (Some(error), _) => crate::sanitize::sanitize(error).into_owned(),
+                        (Some(error), _) => sanitize(error).into_owned(),
                         (None, Some(status)) => format!(
                             "{status} in {}",
                             crate::units::format_latency(attempt.duration)
@@ -361,6 +365,12 @@ impl App {
                         format!("replay of #{} → {outcome}", attempt.capture_id),
                     );
                 }
+            }
+            feed::Event::Source(source) => {
+                let connected = matches!(source.state, crate::relay::State::Connected { .. });
+                self.relay = Some((sanitize(&source.url).into_owned(), connected));
+                let level = if connected { Level::Info } else { Level::Warn };
+                self.message(level, sanitize(&source.describe()).into_owned());
             }
             feed::Event::Notice(n) => {
                 if n.level <= Level::Info {

@@ -59,6 +59,7 @@ fn capture(id: i64, method: &str, target: &str, headers: &[(&str, &[u8])], body:
             status: 200,
             source: Source::Listen,
             verification: None,
+            upstream: None,
         },
         attempts: Vec::new(),
     }

@@ -226,12 +226,22 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
                 .join(", ")
         }
     };
-    let second = Line::from(vec![
+    let mut second = vec![
         Span::styled(" forward ", t.dim()),
         Span::raw(names(&h.forward)),
         Span::styled("  secrets ", t.dim()),
         Span::raw(names(&h.secrets)),
-    ]);
+    ];
+    if let Some((url, connected)) = &app.relay {
+        second.push(Span::styled("  source ", t.dim()));
+        second.push(Span::raw(url.clone()));
+        second.push(if *connected {
+            Span::styled(" connected", t.good())
+        } else {
+            Span::styled(" reconnecting", t.warn())
+        });
+    }
+    let second = Line::from(second);
     frame.render_widget(Paragraph::new(vec![first, second]), area);
 }
 

@@ -2,11 +2,17 @@
 //! file. Each test has its own temp dir and binds port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod commands;
+mod faults;
+mod forward;
 mod generated;
+mod inspector;
 mod interop;
 mod listen;
 mod signatures;
+mod sse;
 mod store;
+mod target;
 mod tui;
 mod util;
