@@ -788,3 +788,39 @@ fn the_count_is_read_again_while_captures_arrive() {
     }));
     assert_eq!(app.total, 3);
 }
+
+#[test]
+fn the_relays_state_shows_in_the_header() {
+    let store = FakeStore::with(1);
+    let (mut app, mut terminal) = started(&store);
+    let event = |state| {
+        Event::Feed(feed::Event::Source(Arc::new(feed::SourceEvent {
+            url: "https://smee.example/abc".into(),
+            state,
+            at: EPOCH,
+        })))
+    };
+    app.handle(event(crate::relay::State::Reconnecting {
+        reason: "connection refused".into(),
+        retry_in: Duration::from_secs(2),
+    }));
+    ui::draw(&mut terminal, &mut app).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("source https://smee.example/abc reconnecting"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("relay: connection refused; reconnecting"),
+        "{screen}"
+    );
+    app.handle(event(crate::relay::State::Connected {
+        resumed_after: None,
+    }));
+    ui::draw(&mut terminal, &mut app).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("source https://smee.example/abc connected"),
+        "{screen}"
+    );
+}
