@@ -631,6 +631,8 @@ pub enum OutputMode {
     Lines,
     /// NDJSON on stdout.
     Json,
+    /// The live terminal UI (stdout is a terminal, no `--no-tui`/`--json`).
+    Tui,
 }
 
 /// What the receiver answers to every capture.
@@ -777,6 +779,8 @@ impl ListenConfig {
 
         let output = if args.json {
             OutputMode::Json
+        } else if !args.no_tui && std::io::stdout().is_terminal() {
+            OutputMode::Tui
         } else {
             OutputMode::Lines
         };

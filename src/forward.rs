@@ -501,7 +501,7 @@ impl Forwarder {
                         ))),
                         tries: 0,
                     };
-                    me.record(&capture, outcome, AttemptKind::Forward).await;
+                    me.record(capture.id, outcome, AttemptKind::Forward).await;
                 });
             }
         }
@@ -546,24 +546,33 @@ impl Forwarder {
                 tries: 0,
             },
         };
-        self.record(capture, outcome, kind).await
+        self.record(capture.id, outcome, kind).await
+    }
+
+    /// Sends a request prepared from a capture (edited or re-signed, as the
+    /// terminal UI does) and records the attempt like [`Forwarder::deliver`].
+    pub async fn deliver_prepared(
+        &self,
+        capture_id: i64,
+        request: Outgoing,
+        kind: AttemptKind,
+    ) -> Delivery {
+        let outcome = self.client.send(request).await;
+        self.record(capture_id, outcome, kind).await
     }
 
     /// Stores the attempt of an outcome.
-    async fn record(&self, capture: &Capture, outcome: Outcome, kind: AttemptKind) -> Delivery {
+    async fn record(&self, capture_id: i64, outcome: Outcome, kind: AttemptKind) -> Delivery {
         let attempt = match self
             .writer
-            .add_attempt(outcome.attempt(capture.id, kind))
+            .add_attempt(outcome.attempt(capture_id, kind))
             .await
         {
             Ok(attempt) => Some(attempt),
             Err(e) => {
                 let _ = self.bus.send(crate::feed::Event::notice(
                     crate::feed::Level::Warn,
-                    format!(
-                        "the result of delivering #{} was not recorded: {e}",
-                        capture.id
-                    ),
+                    format!("the result of delivering #{capture_id} was not recorded: {e}"),
                 ));
                 None
             }

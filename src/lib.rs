@@ -5,7 +5,8 @@
 //!   [`error`] exit codes;
 //! - [`capture`] the model and its JSON, [`store`] the SQLite store and its
 //!   single writer, [`feed`] the event bus and the never-missing consumer;
-//! - [`server`] the receiver and inspector, [`report`] the listener's output;
+//! - [`server`] the receiver and inspector, [`report`] the listener's output,
+//!   [`tui`] its live terminal UI;
 //! - [`cmd`] one module per command; [`curl`], [`pretty`], [`sanitize`],
 //!   [`paint`], [`units`], [`glob`] their shared pieces; [`generate`]
 //!   completions and man pages; [`secret`] the redacted secret type.
@@ -29,6 +30,7 @@ pub mod secret;
 pub mod server;
 pub mod sign;
 pub mod store;
+pub mod tui;
 pub mod units;
 pub mod verify;
 

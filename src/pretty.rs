@@ -143,19 +143,96 @@ pub fn indent_json(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// What a piece of a line of indented JSON is, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonToken {
+    /// An object key, with its quotes.
+    Key,
+    /// A string value, with its quotes.
+    String,
+    /// A number.
+    Number,
+    /// `true`, `false` or `null`.
+    Literal,
+    /// Brackets, braces, commas, colons and spaces.
+    Punct,
+}
+
+/// Splits one line of [`indent_json`]'s output into tokens (concatenated, they
+/// give the line back). A string is a key when a `:` follows it.
+pub fn json_tokens(line: &str) -> Vec<(JsonToken, &str)> {
+    let mut tokens = Vec::new();
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let kind = match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                i = i.min(bytes.len());
+                if line[i..].trim_start().starts_with(':') {
+                    JsonToken::Key
+                } else {
+                    JsonToken::String
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                JsonToken::Number
+            }
+            b't' | b'f' | b'n' => {
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                JsonToken::Literal
+            }
+            _ => {
+                while i < bytes.len()
+                    && !matches!(bytes[i], b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+                {
+                    i += 1;
+                }
+                JsonToken::Punct
+            }
+        };
+        tokens.push((kind, &line[start..i]));
+    }
+    tokens
+}
+
 /// A classic hex dump: offset, 16 bytes in hex, the printable ones as text.
 pub fn hex_dump(bytes: &[u8]) -> String {
+    hex_dump_rows(bytes, 16)
+}
+
+/// A hex dump with `per_row` bytes a row (8 fits a narrow pane).
+pub fn hex_dump_rows(bytes: &[u8], per_row: usize) -> String {
+    let per_row = per_row.max(1);
     let mut out = String::with_capacity(bytes.len() * 4 + 16);
-    for (row, chunk) in bytes.chunks(16).enumerate() {
-        let _ = write!(out, "{:08x}  ", row * 16);
-        for i in 0..16 {
+    for (row, chunk) in bytes.chunks(per_row).enumerate() {
+        let _ = write!(out, "{:08x}  ", row * per_row);
+        for i in 0..per_row {
             match chunk.get(i) {
                 Some(b) => {
                     let _ = write!(out, "{b:02x} ");
                 }
                 None => out.push_str("   "),
             }
-            if i == 7 {
+            if i == 7 && per_row > 8 {
                 out.push(' ');
             }
         }
@@ -185,6 +262,43 @@ mod tests {
             "{\n  \"a\": 1.50,\n  \"b\": [],\n  \"c\": {\n    \"d\": \"x,y:{z}\",\n    \"e\": [\n      1,\n      2\n    ]\n  },\n  \"u\": \"\\u001B\"\n}"
         );
         assert!(indent_json("not json").is_none());
+    }
+
+    #[test]
+    fn json_lines_tokenise_for_colour() {
+        use JsonToken::*;
+        assert_eq!(
+            json_tokens(r#"  "a\"b": -1.5e3,"#),
+            vec![
+                (Punct, "  "),
+                (Key, r#""a\"b""#),
+                (Punct, ": "),
+                (Number, "-1.5e3"),
+                (Punct, ",")
+            ]
+        );
+        assert_eq!(
+            json_tokens(r#"  "s": "x: y", true, null]"#),
+            vec![
+                (Punct, "  "),
+                (Key, r#""s""#),
+                (Punct, ": "),
+                (String, r#""x: y""#),
+                (Punct, ", "),
+                (Literal, "true"),
+                (Punct, ", "),
+                (Literal, "null"),
+                (Punct, "]")
+            ]
+        );
+        let line = r#"{"unterminated"#;
+        assert_eq!(
+            json_tokens(line)
+                .iter()
+                .map(|t| t.1)
+                .collect::<std::string::String>(),
+            line
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ impl Reporter {
                 });
                 writeln!(out, "{line}")?;
             }
-            OutputMode::Lines => {
+            OutputMode::Lines | OutputMode::Tui => {
                 let p = &self.paint;
                 writeln!(
                     out,
@@ -91,7 +91,7 @@ impl Reporter {
                 merge(&mut value, capture.summary().to_json());
                 writeln!(out, "{value}")?;
             }
-            OutputMode::Lines => writeln!(out, "{}", self.capture_line(capture))?,
+            OutputMode::Lines | OutputMode::Tui => writeln!(out, "{}", self.capture_line(capture))?,
         }
         out.flush()
     }
@@ -129,7 +129,7 @@ impl Reporter {
                 merge(&mut value, attempt.to_json());
                 writeln!(out, "{value}")?;
             }
-            OutputMode::Lines => {
+            OutputMode::Lines | OutputMode::Tui => {
                 let p = &self.paint;
                 let outcome = match (&attempt.error, attempt.status) {
                     (Some(error), _) => p.red(sanitize(error)),
@@ -162,7 +162,7 @@ impl Reporter {
                 merge(&mut value, source.to_json());
                 writeln!(out, "{value}")?;
             }
-            OutputMode::Lines => {
+            OutputMode::Lines | OutputMode::Tui => {
                 let line = source.describe();
                 let line = match source.state {
                     crate::relay::State::Connected { .. } => self.paint.green(line),
@@ -198,7 +198,7 @@ impl Reporter {
                 )?;
                 out.flush()
             }
-            OutputMode::Lines => {
+            OutputMode::Lines | OutputMode::Tui => {
                 let p = Paint::new(self.paint_stderr());
                 let label = match notice.level {
                     Level::Error => p.red("whisper: error:"),

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::ListenConfig;
+use crate::config::{ListenConfig, OutputMode};
 use crate::feed::{self, Feed, Start};
 use crate::forward::Forwarder;
 use crate::relay::Relay;
@@ -19,6 +19,7 @@ use crate::report::{self, Listening, Reporter};
 use crate::server::inspector::{Access, Inspector};
 use crate::server::{self, receiver::Receiver, receiver::Signatures};
 use crate::store::{Filter, Limits, ReadPool, Writer};
+use crate::tui;
 
 /// Runs the listener until it is told to stop.
 pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
@@ -42,15 +43,10 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
 
     // Subscribe before the first request can arrive: no capture goes unreported.
     let output = Feed::open(&bus, pool.clone(), Filter::default(), Start::Live).await?;
-    let reporter = Reporter::new(config.output, config.color, config.verbosity);
-    reporter.listening(&Listening {
-        receiver: receiver_addr,
-        inspector: inspector_addr,
-        db: &config.db,
-    })?;
     let stop_output = CancellationToken::new();
-    let output = tokio::spawn(report::run(output, reporter, stop_output.clone()));
-
+    // The terminal UI cancels this when the user quits it.
+    let ui_quit = CancellationToken::new();
+    let tui = config.output == OutputMode::Tui;
     let shutdown = CancellationToken::new();
     let forwarder = Forwarder::new(
         config.forwarding.clone(),
@@ -58,6 +54,41 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         pool.clone(),
         bus.clone(),
     )?;
+    let output = if tui {
+        let options = tui::Options {
+            header: tui::Header {
+                receiver: format!("http://{receiver_addr}"),
+                inspector: format!("http://{inspector_addr}"),
+                forward: config.forwarding.all_targets(),
+                secrets: config.keyring.names(),
+            },
+            color: config.color,
+            replayer: Some(tui::Replayer {
+                forwarder: forwarder.clone(),
+                keyring: config.keyring.clone(),
+            }),
+        };
+        tokio::spawn(tui::run(
+            output,
+            pool.clone(),
+            options,
+            stop_output.clone(),
+            ui_quit.clone(),
+        ))
+    } else {
+        let reporter = Reporter::new(config.output, config.color, config.verbosity);
+        reporter.listening(&Listening {
+            receiver: receiver_addr,
+            inspector: inspector_addr,
+            db: &config.db,
+        })?;
+        let stop = stop_output.clone();
+        tokio::spawn(async move {
+            report::run(output, reporter, stop).await;
+            Ok(())
+        })
+    };
+
     let signatures = Arc::new(Signatures {
         keyring: config.keyring.clone(),
         tolerance: config.tolerance,
@@ -108,7 +139,22 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         bus.clone(),
     ));
 
-    signals.recv().await;
+    tokio::select! {
+        () = signals.recv() => {}
+        () = ui_quit.cancelled() => {}
+    }
+    // The terminal UI gives the screen back before the shutdown, so that a
+    // second Ctrl-C (an immediate exit) cannot leave the terminal raw.
+    let mut output = Some(output);
+    let mut ui_result = Ok(());
+    if tui {
+        stop_output.cancel();
+        if let Some(ui) = output.take() {
+            ui_result = ui
+                .await
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("the terminal UI failed: {e}")));
+        }
+    }
     shutdown.cancel();
     // A second Ctrl-C means "now".
     tokio::spawn(async move {
@@ -124,7 +170,10 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
         .await
         .context("store writer failed")?;
     stop_output.cancel();
-    let _ = output.await;
+    if let Some(output) = output {
+        let _ = output.await;
+    }
+    ui_result?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -128,7 +128,7 @@ fn resolve_ids(conn: &Connection, args: &[String]) -> anyhow::Result<Vec<i64>> {
 
 /// Replaces the signature headers with fresh ones for the request as it will
 /// be sent (its final body and URL).
-fn resign(keyring: &Keyring, capture: &Capture, request: &mut Outgoing) -> anyhow::Result<()> {
+pub fn resign(keyring: &Keyring, capture: &Capture, request: &mut Outgoing) -> anyhow::Result<()> {
     let r = &capture.request;
     let url = r.url(None);
     let scheme = r
@@ -172,7 +172,7 @@ fn resign(keyring: &Keyring, capture: &Capture, request: &mut Outgoing) -> anyho
 
 /// Opens `$VISUAL`/`$EDITOR` on the request as text (`METHOD URL`, header
 /// lines, a blank line, the body) and reads back what was saved.
-fn edit(request: Outgoing, capture: &Capture) -> anyhow::Result<Outgoing> {
+pub fn edit(request: Outgoing, capture: &Capture) -> anyhow::Result<Outgoing> {
     let Ok(body) = std::str::from_utf8(&request.body) else {
         return Err(Error::usage(format!(
             "#{} has a binary body, which cannot be edited as text; use --body @file",

@@ -264,6 +264,15 @@ pub fn after(
     Ok((captures, more))
 }
 
+/// The summary columns with each capture's latest attempt, for [`summary_from_row`].
+const SUMMARY_FROM: &str =
+    "SELECT c.id, c.received_at, c.method, c.target, c.body_size, c.content_type,
+        c.status, c.source, a.status, a.error, a.id IS NOT NULL,
+        c.provider, c.verdict, c.reason
+     FROM captures c
+     LEFT JOIN attempts a ON a.id =
+        (SELECT max(id) FROM attempts WHERE capture_id = c.id)";
+
 /// Up to `limit` summaries, newest first, with ids below `before` (if given)
 /// that pass the filter.
 pub fn list(
@@ -273,12 +282,7 @@ pub fn list(
     limit: usize,
 ) -> anyhow::Result<Vec<Summary>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT c.id, c.received_at, c.method, c.target, c.body_size, c.content_type,
-            c.status, c.source, a.status, a.error, a.id IS NOT NULL,
-            c.provider, c.verdict, c.reason
-         FROM captures c
-         LEFT JOIN attempts a ON a.id =
-            (SELECT max(id) FROM attempts WHERE capture_id = c.id)
+        "{SUMMARY_FROM}
          WHERE (?1 IS NULL OR c.id < ?1) AND {FILTER_SQL}
          ORDER BY c.id DESC LIMIT ?6"
     ))?;
@@ -291,31 +295,82 @@ pub fn list(
             filter.verdict_list(),
             limit as i64
         ],
-        |row| {
-            let source: String = row.get(7)?;
-            let has_attempt: bool = row.get(10)?;
-            Ok(Summary {
-                id: row.get(0)?,
-                received_at: row.get(1)?,
-                method: row.get(2)?,
-                target: row.get(3)?,
-                body_size: row.get::<_, i64>(4)? as u64,
-                content_type: row.get(5)?,
-                status: row.get(6)?,
-                source: Source::from_name(&source),
-                verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
-                last_attempt: if has_attempt {
-                    Some(AttemptBrief {
-                        status: row.get(8)?,
-                        error: row.get(9)?,
-                    })
-                } else {
-                    None
-                },
-            })
-        },
+        summary_from_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` summaries, oldest first, with ids above `after` that pass the
+/// filter: the TUI's page towards newer captures (and its first page, `after`
+/// 0, when it jumps to the oldest).
+pub fn list_after(
+    conn: &Connection,
+    filter: &Filter,
+    after: i64,
+    limit: usize,
+) -> anyhow::Result<Vec<Summary>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SUMMARY_FROM}
+         WHERE c.id > ?1 AND {FILTER_SQL}
+         ORDER BY c.id LIMIT ?6"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            after,
+            filter.method_upper(),
+            filter.path,
+            filter.provider_lower(),
+            filter.verdict_list(),
+            limit as i64
+        ],
+        summary_from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many captures pass the filter.
+pub fn count(conn: &Connection, filter: &Filter) -> anyhow::Result<u64> {
+    let n: i64 = conn
+        .prepare_cached(&format!(
+            // ?1 is unused: FILTER_SQL numbers its parameters from 2.
+            "SELECT count(*) FROM captures c WHERE ?1 IS NULL AND {FILTER_SQL}"
+        ))?
+        .query_row(
+            params![
+                Option::<i64>::None,
+                filter.method_upper(),
+                filter.path,
+                filter.provider_lower(),
+                filter.verdict_list(),
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(n.max(0) as u64)
+}
+
+/// A row of the summary queries ([`list`], [`list_after`]).
+fn summary_from_row(row: &Row) -> rusqlite::Result<Summary> {
+    let source: String = row.get(7)?;
+    let has_attempt: bool = row.get(10)?;
+    Ok(Summary {
+        id: row.get(0)?,
+        received_at: row.get(1)?,
+        method: row.get(2)?,
+        target: row.get(3)?,
+        body_size: row.get::<_, i64>(4)? as u64,
+        content_type: row.get(5)?,
+        status: row.get(6)?,
+        source: Source::from_name(&source),
+        verification: verification_from(row.get(11)?, row.get(12)?, row.get(13)?),
+        last_attempt: if has_attempt {
+            Some(AttemptBrief {
+                status: row.get(8)?,
+                error: row.get(9)?,
+            })
+        } else {
+            None
+        },
+    })
 }
 
 /// Stores an attempt of an existing capture; `None` when the capture is gone.

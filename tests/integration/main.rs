@@ -14,4 +14,5 @@ mod signatures;
 mod sse;
 mod store;
 mod target;
+mod tui;
 mod util;
