@@ -411,7 +411,7 @@ pub fn insert_attempt(conn: &Connection, a: &NewAttempt) -> rusqlite::Result<Opt
 pub fn upstream_cursor(conn: &Connection, url: &str) -> anyhow::Result<Option<i64>> {
     Ok(conn.query_row(
         "SELECT max(CAST(upstream_id AS INTEGER)) FROM captures
-         WHERE upstream = ?1 AND upstream_id GLOB '[0-9]*'",
+         WHERE upstream = ?1 AND upstream_id <> '' AND upstream_id NOT GLOB '*[^0-9]*'",
         [url],
         |r| r.get(0),
     )?)

@@ -10,6 +10,7 @@ mod generated;
 mod inspector;
 mod interop;
 mod listen;
+mod relay;
 mod signatures;
 mod sse;
 mod store;

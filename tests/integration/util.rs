@@ -80,6 +80,20 @@ impl Env {
         serde_json::from_slice(&self.ok(args)).unwrap()
     }
 
+    /// Starts `whisper listen --json` on given ports (a restart on the ports of
+    /// an earlier run).
+    pub fn listen_on(&self, port: u16, inspect_port: u16) -> Listener {
+        let (port, inspect_port) = (port.to_string(), inspect_port.to_string());
+        Listener::spawn(self.cmd(&[
+            "listen",
+            "--port",
+            &port,
+            "--inspect-port",
+            &inspect_port,
+            "--json",
+        ]))
+    }
+
     /// Starts `whisper listen --port 0 --inspect-port 0 --json` plus `extra`.
     pub fn listen(&self, extra: &[&str]) -> Listener {
         let mut args = vec!["listen", "--port", "0", "--inspect-port", "0", "--json"];
@@ -278,6 +292,18 @@ impl Conn {
             reader: BufReader::new(stream.try_clone().unwrap()),
             stream,
         }
+    }
+
+    /// Opens a connection, or `None` when nothing listens.
+    pub fn open_maybe(addr: SocketAddr) -> Option<Conn> {
+        let stream = TcpStream::connect(addr).ok()?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .ok()?;
+        Some(Conn {
+            reader: BufReader::new(stream.try_clone().ok()?),
+            stream,
+        })
     }
 
     /// Writes raw bytes and reads one response.
