@@ -20,8 +20,10 @@ use crate::store::{self, Filter, ReadPool};
 /// How many events the bus holds for a consumer that has not read them yet.
 pub const BUS_CAPACITY: usize = 1024;
 /// Bodies larger than this are not kept on the bus; consumers that need them
-/// read them from the store. Bounds the bus's memory to about 64 MiB.
-const BUS_BODY_LIMIT: usize = 64 << 10;
+/// read them from the store. The bus holds its last `BUS_CAPACITY` events
+/// until every subscriber has seen them (a subscriber that never reads pins
+/// them all), so this bounds its memory to about 16 MiB.
+const BUS_BODY_LIMIT: usize = 16 << 10;
 /// Captures read from the store per catch-up step.
 const CATCH_UP_BATCH: usize = 256;
 /// Body bytes read from the store per catch-up step, so that a lagging

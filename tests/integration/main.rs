@@ -12,7 +12,7 @@ mod interop;
 mod listen;
 mod relay;
 mod signatures;
-mod sse;
+pub mod sse;
 mod store;
 mod target;
 mod tui;
