@@ -12,7 +12,7 @@ mod interop;
 mod listen;
 mod relay;
 mod signatures;
-pub mod sse;
+mod sse;
 mod store;
 mod target;
 mod tui;

@@ -67,6 +67,9 @@ pub struct Sse {
     pub retry: Option<u64>,
     /// Comment lines seen (`: keep-alive`).
     pub comments: usize,
+    /// After this instant, a comment line ends `next` with `None`: a stream
+    /// kept open by heartbeats must not keep a test waiting for ever.
+    give_up_at: Option<std::time::Instant>,
     body: BufReader<Chunked>,
 }
 
@@ -104,6 +107,7 @@ impl Sse {
             headers,
             retry: None,
             comments: 0,
+            give_up_at: None,
             body: BufReader::new(Chunked { inner, left: 0 }),
         }
     }
@@ -139,6 +143,12 @@ impl Sse {
             }
             if line.starts_with(':') {
                 self.comments += 1;
+                if self
+                    .give_up_at
+                    .is_some_and(|t| std::time::Instant::now() >= t)
+                {
+                    return None;
+                }
                 continue;
             }
             let (field, value) = line.split_once(':').unwrap_or((line, ""));
@@ -167,6 +177,24 @@ impl Sse {
                 return Some(event);
             }
         }
+    }
+
+    /// Capture ids of capture events until `n` arrived or `deadline` passed
+    /// (keep-alive comments keep a stream open, so a read timeout alone would
+    /// never end a wait for events that do not come).
+    pub fn capture_ids_until(&mut self, n: usize, deadline: std::time::Instant) -> Vec<i64> {
+        self.give_up_at = Some(deadline);
+        let mut ids = Vec::with_capacity(n);
+        while ids.len() < n && std::time::Instant::now() < deadline {
+            match self.next() {
+                Some(event) if event.event == "capture" => {
+                    ids.push(event.id.as_deref().unwrap().parse().unwrap());
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        ids
     }
 
     /// Capture ids of the next `n` capture events.
