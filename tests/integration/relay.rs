@@ -292,23 +292,25 @@ fn smee_client_consumes_the_smee_format() {
     let env = Env::new();
     let upstream = env.listen(&[]);
     let target = Target::start(Reply::default());
-    let mut client = Command::new("node")
-        .arg(&smee)
-        .args([
-            "-u",
-            &format!("{}?format=smee", events_url(&upstream)),
-            "-t",
-            &format!("{}/hook", target.url()),
-        ])
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = client.stdout.take().unwrap();
+    let mut client = KillOnDrop(
+        Command::new("node")
+            .arg(&smee)
+            .args([
+                "-u",
+                &format!("{}?format=smee", events_url(&upstream)),
+                "-t",
+                &format!("{}/hook", target.url()),
+            ])
+            .env_remove("HTTP_PROXY")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("https_proxy")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = client.0.stdout.take().unwrap();
     std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
     // The feed starts live: knock until the client is listening.
     wait_for("smee-client to connect", WAIT, || {
@@ -348,6 +350,14 @@ fn smee_client_consumes_the_smee_format() {
         );
         assert_eq!(r.header("x-github-event").as_deref(), Some("push"));
     }
-    let _ = client.kill();
-    let _ = client.wait();
+}
+
+/// A child process that is killed when the test ends, passed or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
