@@ -218,8 +218,7 @@ struct IngestRun {
     max: f64,
     errors: u64,
     first_error: Option<String>,
-    server_cpu: f64,
-    client_cpu: f64,
+    load: Load,
 }
 
 /// One fan-out measurement.
@@ -237,8 +236,7 @@ struct FanoutRun {
     sub_errors: u64,
     send_rate: f64,
     first_error: Option<String>,
-    server_cpu: f64,
-    client_cpu: f64,
+    load: Load,
 }
 
 fn f64_of(v: &Value, key: &str) -> f64 {
@@ -249,21 +247,62 @@ fn u64_of(v: &Value, key: &str) -> u64 {
     v[key].as_u64().unwrap_or(0)
 }
 
-/// Runs the client with `args` against `server` and returns what it printed,
-/// the server's share of a CPU over the client's lifetime and the client's own.
+/// Where the CPU time of a measurement went, as shares of one CPU over the
+/// client's lifetime.
+struct Load {
+    server: f64,
+    client: f64,
+    /// The server's threads by name, busiest first.
+    threads: Vec<(String, f64)>,
+}
+
+impl Load {
+    fn describe(&self) -> String {
+        let threads: Vec<String> = self
+            .threads
+            .iter()
+            .filter(|(_, share)| *share >= 0.005)
+            .map(|(name, share)| format!("{name} {}", percent(*share)))
+            .collect();
+        format!(
+            "CPU server {} ({}) client {}",
+            percent(self.server),
+            threads.join(", "),
+            percent(self.client)
+        )
+    }
+}
+
+/// Runs the client with `args` against `server`; returns what it printed and
+/// the CPU time used meanwhile.
 fn measure(
     s: &Settings,
     pin: &Pinning,
     server: &Server,
     args: &[String],
-) -> anyhow::Result<(Value, f64, f64)> {
+) -> anyhow::Result<(Value, Load)> {
     let before = server.cpu_ticks()?;
+    let threads_before = server.thread_ticks()?;
     let started = Instant::now();
     let v = procs::run_client(pin, args)?;
     let wall = started.elapsed().as_secs_f64();
-    let server_cpu = (server.cpu_ticks()? - before) as f64 / s.ticks / wall;
-    let client_cpu = f64_of(&v, "cpu_ticks") / s.ticks / f64_of(&v, "wall_s");
-    Ok((v, server_cpu, client_cpu))
+    let share = |ticks: u64| ticks as f64 / s.ticks / wall;
+    let mut threads: Vec<(String, f64)> = server
+        .thread_ticks()?
+        .into_iter()
+        .map(|(name, after)| {
+            let before = threads_before.get(&name).copied().unwrap_or(0);
+            let share = share(after.saturating_sub(before));
+            (name, share)
+        })
+        .collect();
+    threads.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let load = Load {
+        server: share(server.cpu_ticks()?.saturating_sub(before)),
+        client: f64_of(&v, "cpu_ticks") / s.ticks / f64_of(&v, "wall_s"),
+        threads,
+    };
+    Ok((v, load))
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -287,7 +326,7 @@ fn ingest(
     args.push(s.warmup.as_secs_f64().to_string());
     args.extend(strings(&["--body-bytes"]));
     args.push(s.body_bytes.to_string());
-    let (v, server_cpu, client_cpu) = measure(s, pin, server, &args)?;
+    let (v, load) = measure(s, pin, server, &args)?;
     Ok(IngestRun {
         rps: f64_of(&v, "rps"),
         p50: f64_of(&v, "p50_ms"),
@@ -295,8 +334,7 @@ fn ingest(
         max: f64_of(&v, "max_ms"),
         errors: u64_of(&v, "errors"),
         first_error: v["first_error"].as_str().map(str::to_owned),
-        server_cpu,
-        client_cpu,
+        load,
     })
 }
 
@@ -327,7 +365,7 @@ fn fanout(
         "--timeout".to_owned(),
         s.timeout.as_secs_f64().to_string(),
     ];
-    let (v, server_cpu, client_cpu) = measure(s, pin, server, &args)?;
+    let (v, load) = measure(s, pin, server, &args)?;
     Ok(FanoutRun {
         delivered: u64_of(&v, "delivered"),
         expected: u64_of(&v, "expected"),
@@ -345,21 +383,19 @@ fn fanout(
             .as_str()
             .or(v["first_sub_error"].as_str())
             .map(str::to_owned),
-        server_cpu,
-        client_cpu,
+        load,
     })
 }
 
 fn print_ingest(label: &str, name: &str, r: &IngestRun) {
     println!(
-        "{label:<8} ingest        {name:<8}  {:>7} req/s  p50 {} p99 {} max {} ms  errors {}  CPU server {} client {}{}",
+        "{label:<8} ingest        {name:<8}  {:>7} req/s  p50 {} p99 {} max {} ms  errors {}  {}{}",
         count(r.rps),
         ms(r.p50),
         ms(r.p99),
         ms(r.max),
         r.errors,
-        percent(r.server_cpu),
-        percent(r.client_cpu),
+        r.load.describe(),
         r.first_error
             .as_deref()
             .map(|e| format!("  first error: {e}"))
@@ -370,7 +406,7 @@ fn print_ingest(label: &str, name: &str, r: &IngestRun) {
 fn print_fanout(label: &str, subscribers: usize, name: &str, r: &FanoutRun) {
     println!(
         "{label:<8} fan-out {subscribers:>3}   {name:<8}  {}/{} delivered, lost {} dups {}  p50 {} p99 {} max {} ms  \
-         (worst subscriber p99 {})  post p50 {} ms at {:.0}/s, errors {}/{}  CPU server {} client {}{}",
+         (worst subscriber p99 {})  post p50 {} ms at {:.0}/s, errors {}/{}  {}{}",
         r.delivered,
         r.expected,
         r.lost,
@@ -383,8 +419,7 @@ fn print_fanout(label: &str, subscribers: usize, name: &str, r: &FanoutRun) {
         r.send_rate,
         r.post_errors,
         r.sub_errors,
-        percent(r.server_cpu),
-        percent(r.client_cpu),
+        r.load.describe(),
         r.first_error
             .as_deref()
             .map(|e| format!("  first error: {e}"))
@@ -506,8 +541,8 @@ fn summary(
         errors(|p| &p.0),
         errors(|p| &p.1)
     );
-    let (b, w, _) = ig(|r| r.server_cpu);
-    let (bc, wc, _) = ig(|r| r.client_cpu);
+    let (b, w, _) = ig(|r| r.load.server);
+    let (bc, wc, _) = ig(|r| r.load.client);
     println!(
         "| ingest CPU: server / client | {} / {} | {} / {} | |",
         percent(b.median),
@@ -546,8 +581,8 @@ fn summary(
             total(|p| &p.0),
             total(|p| &p.1)
         );
-        let (b, w, _) = fo(|r| r.server_cpu);
-        let (bc, wc, _) = fo(|r| r.client_cpu);
+        let (b, w, _) = fo(|r| r.load.server);
+        let (bc, wc, _) = fo(|r| r.load.client);
         println!(
             "| fan-out {k}: CPU server / client | {} / {} | {} / {} | |",
             percent(b.median),
@@ -652,11 +687,11 @@ fn fill(s: &Settings, pin: &Pinning, n: u64) -> anyhow::Result<()> {
     args.push(n.to_string());
     args.extend(strings(&["--warmup", "0", "--body-bytes"]));
     args.push(s.body_bytes.to_string());
-    let (v, server_cpu, client_cpu) = measure(s, pin, &whisper, &args)?;
+    let (v, load) = measure(s, pin, &whisper, &args)?;
     let acked = u64_of(&v, "acked");
     let seconds = f64_of(&v, "seconds");
     println!(
-        "filled:   {} answered in {:.1} s ({} req/s; p50 {} p99 {} max {} ms), errors {}, CPU server {} client {}",
+        "filled:   {} answered in {:.1} s ({} req/s; p50 {} p99 {} max {} ms), errors {}, {}",
         count(acked as f64),
         seconds,
         count(f64_of(&v, "rps")),
@@ -664,8 +699,7 @@ fn fill(s: &Settings, pin: &Pinning, n: u64) -> anyhow::Result<()> {
         ms(f64_of(&v, "p99_ms")),
         ms(f64_of(&v, "max_ms")),
         u64_of(&v, "errors"),
-        percent(server_cpu),
-        percent(client_cpu)
+        load.describe()
     );
     if acked < n {
         bail!(

@@ -5,6 +5,7 @@
 //! exit when the driver's end of their standard input closes, so nothing
 //! outlives a run.
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
@@ -203,6 +204,11 @@ impl Server {
     pub fn cpu_ticks(&self) -> anyhow::Result<u64> {
         cpu_ticks(self.pid)
     }
+
+    /// CPU time used so far per thread name, in clock ticks.
+    pub fn thread_ticks(&self) -> anyhow::Result<BTreeMap<String, u64>> {
+        thread_ticks(self.pid)
+    }
 }
 
 /// Reads the server's output to the end so it never blocks on a full pipe
@@ -305,17 +311,42 @@ pub fn time_command(mut cmd: Command, runs: usize) -> anyhow::Result<(Vec<Durati
 
 /// User + system CPU time of a process (all its threads), in clock ticks.
 pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    stat_ticks(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU time per thread name of a process, in clock ticks (threads of the
+/// same name added up; threads that have ended are not counted).
+pub fn thread_ticks(pid: u32) -> anyhow::Result<BTreeMap<String, u64>> {
+    let mut by_name = BTreeMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let dir = task?.path();
+        // A thread may end between the listing and the reads.
+        let (Ok(name), Ok(ticks)) = (
+            std::fs::read_to_string(dir.join("comm")),
+            stat_ticks(&dir.join("stat").to_string_lossy()),
+        ) else {
+            continue;
+        };
+        *by_name.entry(name.trim().to_owned()).or_insert(0) += ticks;
+    }
+    Ok(by_name)
+}
+
+fn stat_ticks(path: &str) -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string(path)?;
     // Fields after the command name, which may itself hold spaces and ')'.
     let fields: Vec<&str> = stat
         .rsplit_once(')')
-        .context("unexpected /proc/PID/stat")?
+        .context("unexpected /proc stat file")?
         .1
         .split_whitespace()
         .collect();
     // utime and stime are fields 14 and 15; the list starts at field 3.
     let field = |n: usize| -> anyhow::Result<u64> {
-        Ok(fields.get(n - 3).context("short /proc/PID/stat")?.parse()?)
+        Ok(fields
+            .get(n - 3)
+            .context("short /proc stat file")?
+            .parse()?)
     };
     Ok(field(14)? + field(15)?)
 }
