@@ -50,6 +50,7 @@ Servers run pinned to CPU 1 and the client to CPU 0 when taskset is installed.
   --rate R           fan-out posts per second                   [500]
   --body-bytes B     size of each JSON body                     [1024]
   --timeout S        fan-out: wait for late events at most      [10]
+  --no-pin           run servers and client on any CPU
 
   --fill N           instead: post N captures to a fresh listener as fast as
                      it takes them, then report its memory and time
@@ -73,7 +74,7 @@ fn run(args: &[String]) -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     }
-    let opts = Opts::parse(args, &["serve-baseline", "sse"])?;
+    let opts = Opts::parse(args, &["serve-baseline", "sse", "no-pin"])?;
     if opts.flag("serve-baseline") {
         return baseline::main(&opts);
     }
@@ -84,7 +85,8 @@ fn run(args: &[String]) -> anyhow::Result<()> {
         return client::main(&opts);
     }
     let settings = Settings::from(&opts)?;
-    let pin = Pinning::detect();
+    let pin = Pinning::detect(!opts.flag("no-pin"));
+    procs::on_interrupt();
     print_header(args, &settings, &pin);
     match settings.fill {
         Some(n) => fill(&settings, &pin, n),
@@ -432,6 +434,7 @@ fn print_fanout(label: &str, subscribers: usize, name: &str, r: &FanoutRun) {
 /// Ingest and fan-out, baseline and whisper interleaved in each repetition.
 fn compare(s: &Settings, pin: &Pinning) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
+    procs::scratch(dir.path());
     let base = Server::baseline(pin, false)?;
     let base_sse = Server::baseline(pin, true)?;
     let whisper = Server::whisper(pin, dir.path())?;
@@ -675,6 +678,7 @@ fn report_output(whisper: &Server) {
 /// time of the reading commands against it.
 fn fill(s: &Settings, pin: &Pinning, n: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
+    procs::scratch(dir.path());
     let db = dir.path().join("w.db");
     let whisper = Server::whisper(pin, dir.path())?;
     println!("servers:  whisper {}\n", whisper.receiver);

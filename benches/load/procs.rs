@@ -34,10 +34,13 @@ pub struct Pinning {
 }
 
 impl Pinning {
-    /// Pins with `taskset` when it is installed and there are two CPUs or more.
-    pub fn detect() -> Pinning {
+    /// Pins with `taskset` when it is installed and there are two CPUs or
+    /// more, unless `wanted` is false.
+    pub fn detect(wanted: bool) -> Pinning {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let taskset = (cpus >= 2).then(|| find_in_path("taskset")).flatten();
+        let taskset = (wanted && cpus >= 2)
+            .then(|| find_in_path("taskset"))
+            .flatten();
         Pinning { taskset }
     }
 
@@ -71,6 +74,83 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
         .find(|path| path.is_file())
+}
+
+/// The children alive now and the scratch directories, for [`on_interrupt`].
+static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static SCRATCH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn track(pid: u32) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(pid);
+    }
+}
+
+fn untrack(pid: u32) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|&p| p != pid);
+    }
+}
+
+/// Removes `dir` too when the run is interrupted (it may hold gigabytes).
+pub fn scratch(dir: &Path) {
+    if let Ok(mut dirs) = SCRATCH.lock() {
+        dirs.push(dir.to_path_buf());
+    }
+}
+
+/// In the driver: on Ctrl-C or SIGTERM, kill the children (a terminal sends
+/// Ctrl-C to them as well, a `kill` does not), remove the scratch
+/// directories and exit with status 130.
+pub fn on_interrupt() {
+    std::thread::spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(interrupted());
+        let pids: Vec<String> = LIVE
+            .lock()
+            .map(|live| live.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        if !pids.is_empty() {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .args(&pids)
+                .stderr(Stdio::null())
+                .status();
+        }
+        if let Ok(dirs) = SCRATCH.lock() {
+            for dir in dirs.iter() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+        eprintln!("load: interrupted");
+        std::process::exit(130);
+    });
+}
+
+#[cfg(unix)]
+async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn interrupted() {
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// In a child of the driver: exit when the driver goes away (its end of our
@@ -111,6 +191,7 @@ pub struct Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        untrack(self.pid);
         let _ = self.child.wait();
     }
 }
@@ -175,6 +256,7 @@ impl Server {
         let sink = output.clone();
         std::thread::spawn(move || drain(stdout, &first_tx, &sink));
         let pid = child.id();
+        track(pid);
         let server = Server {
             child,
             _stdin: stdin,
@@ -269,10 +351,14 @@ pub fn run_client(pin: &Pinning, args: &[String]) -> anyhow::Result<Value> {
         .stderr(Stdio::inherit())
         .spawn()
         .context("cannot start the load client")?;
+    let pid = child.id();
+    track(pid);
     // `wait_with_output` would close it first; the client must keep it.
     let stdin = child.stdin.take();
-    let out = child.wait_with_output()?;
+    let out = child.wait_with_output();
+    untrack(pid);
     drop(stdin);
+    let out = out?;
     if !out.status.success() {
         bail!("the load client failed ({})", out.status);
     }
