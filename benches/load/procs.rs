@@ -63,7 +63,7 @@ impl Pinning {
                 format!("servers pinned to CPU {SERVER_CPU}, client to CPU {CLIENT_CPU} (taskset)")
             }
             None => {
-                "not pinned (needs taskset and 2 CPUs or more): client and servers share the CPUs"
+                "not pinned (--no-pin, or no taskset, or 1 CPU): client and servers share the CPUs"
                     .into()
             }
         }
