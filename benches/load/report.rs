@@ -5,8 +5,11 @@ use std::time::Duration;
 
 /// p50 / p99 / max of a set of durations, in milliseconds (NaN when empty).
 pub struct Percentiles {
+    /// The median.
     pub p50: f64,
+    /// The 99th percentile.
     pub p99: f64,
+    /// The largest.
     pub max: f64,
 }
 
@@ -36,8 +39,11 @@ impl Percentiles {
 /// The median and range of a figure over repetitions.
 #[derive(Clone, Copy)]
 pub struct Spread {
+    /// The median (of an even count, the mean of the middle two).
     pub median: f64,
+    /// The smallest.
     pub min: f64,
+    /// The largest.
     pub max: f64,
 }
 
