@@ -389,9 +389,20 @@ fn fanout(
     })
 }
 
+/// Below this share of a CPU for both the server and the client, a closed-loop
+/// run was held back by something else on the machine.
+const BUSY: f64 = 0.75;
+
+impl IngestRun {
+    /// Neither side kept its CPU busy: other work on the machine took it.
+    fn disturbed(&self) -> bool {
+        self.load.server.max(self.load.client) < BUSY
+    }
+}
+
 fn print_ingest(label: &str, name: &str, r: &IngestRun) {
     println!(
-        "{label:<8} ingest        {name:<8}  {:>7} req/s  p50 {} p99 {} max {} ms  errors {}  {}{}",
+        "{label:<8} ingest        {name:<8}  {:>7} req/s  p50 {} p99 {} max {} ms  errors {}  {}{}{}",
         count(r.rps),
         ms(r.p50),
         ms(r.p99),
@@ -401,7 +412,12 @@ fn print_ingest(label: &str, name: &str, r: &IngestRun) {
         r.first_error
             .as_deref()
             .map(|e| format!("  first error: {e}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if r.disturbed() {
+            "  DISTURBED: neither server nor client kept its CPU busy"
+        } else {
+            ""
+        }
     );
 }
 
@@ -604,6 +620,17 @@ fn summary(
         count(newest as f64),
         mib(store)
     );
+
+    let disturbed = ingests
+        .iter()
+        .filter(|(b, w)| b.disturbed() || w.disturbed())
+        .count();
+    if disturbed > 0 {
+        println!(
+            "\n{disturbed} repetition(s) had an ingest run held back by other work on the \
+             machine (marked DISTURBED above): run the benchmark again on a quiet machine."
+        );
+    }
 
     println!("\n## Targets\n");
     if !s.are_the_targets() {
