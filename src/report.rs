@@ -32,6 +32,9 @@ pub struct Reporter {
     mode: OutputMode,
     paint: Paint,
     verbosity: i8,
+    // Standard output is line-buffered, so without this every capture would
+    // cost a write; [`run`] flushes whenever no further event is waiting.
+    out: std::io::BufWriter<std::io::Stdout>,
 }
 
 impl Reporter {
@@ -41,12 +44,13 @@ impl Reporter {
             mode,
             paint: Paint::new(color),
             verbosity,
+            out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout()),
         }
     }
 
     /// The first output: where the listener listens.
-    pub fn listening(&self, at: &Listening) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    pub fn listening(&mut self, at: &Listening) -> std::io::Result<()> {
+        let out = &mut self.out;
         match self.mode {
             OutputMode::Json => {
                 let line = json!({
@@ -58,7 +62,7 @@ impl Reporter {
                 writeln!(out, "{line}")?;
             }
             OutputMode::Lines | OutputMode::Tui => {
-                let p = &self.paint;
+                let p = self.paint;
                 writeln!(
                     out,
                     "{} on {}",
@@ -73,8 +77,13 @@ impl Reporter {
         out.flush()
     }
 
+    /// Writes out what is buffered.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
     /// Prints one event.
-    pub fn event(&self, event: &Event) -> std::io::Result<()> {
+    pub fn event(&mut self, event: &Event) -> std::io::Result<()> {
         match event {
             Event::Capture(c) => self.capture(&c.capture),
             Event::Attempt(a) => self.attempt(&a.attempt),
@@ -83,17 +92,20 @@ impl Reporter {
         }
     }
 
-    fn capture(&self, capture: &Capture) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    fn capture(&mut self, capture: &Capture) -> std::io::Result<()> {
+        let out = &mut self.out;
         match self.mode {
             OutputMode::Json => {
                 let mut value = json!({ "event": "capture" });
                 merge(&mut value, capture.summary().to_json());
                 writeln!(out, "{value}")?;
             }
-            OutputMode::Lines | OutputMode::Tui => writeln!(out, "{}", self.capture_line(capture))?,
+            OutputMode::Lines | OutputMode::Tui => {
+                let line = self.capture_line(capture);
+                writeln!(self.out, "{line}")?;
+            }
         }
-        out.flush()
+        Ok(())
     }
 
     /// The human line for a capture.
@@ -121,8 +133,8 @@ impl Reporter {
         line
     }
 
-    fn attempt(&self, attempt: &Attempt) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    fn attempt(&mut self, attempt: &Attempt) -> std::io::Result<()> {
+        let out = &mut self.out;
         match self.mode {
             OutputMode::Json => {
                 let mut value = json!({ "event": "attempt" });
@@ -151,11 +163,11 @@ impl Reporter {
                 )?;
             }
         }
-        out.flush()
+        Ok(())
     }
 
-    fn source(&self, source: &SourceEvent) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    fn source(&mut self, source: &SourceEvent) -> std::io::Result<()> {
+        let out = &mut self.out;
         match self.mode {
             OutputMode::Json => {
                 let mut value = json!({ "event": "source" });
@@ -171,10 +183,10 @@ impl Reporter {
                 writeln!(out, "{line}")?;
             }
         }
-        out.flush()
+        Ok(())
     }
 
-    fn notice(&self, notice: &Notice) -> std::io::Result<()> {
+    fn notice(&mut self, notice: &Notice) -> std::io::Result<()> {
         let wanted = match notice.level {
             Level::Error => true,
             Level::Warn | Level::Info => self.verbosity >= 0,
@@ -190,13 +202,13 @@ impl Reporter {
                     Level::Warn => "warning",
                     Level::Info | Level::Debug => "info",
                 };
-                let mut out = std::io::stdout().lock();
+                let out = &mut self.out;
                 writeln!(
                     out,
                     "{}",
                     json!({ "event": kind, "message": notice.message, "time": format_time(crate::capture::now_micros()) })
                 )?;
-                out.flush()
+                Ok(())
             }
             OutputMode::Lines | OutputMode::Tui => {
                 let p = Paint::new(self.paint_stderr());
@@ -237,11 +249,25 @@ pub fn local_time(micros: i64) -> String {
 
 /// Prints every event of the feed until it ends or `stop` fires; after `stop`,
 /// prints what is still pending (nothing stored goes unreported) and returns.
-pub async fn run(mut feed: Feed, reporter: Reporter, stop: tokio_util::sync::CancellationToken) {
+pub async fn run(
+    mut feed: Feed,
+    mut reporter: Reporter,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    use futures_util::FutureExt as _;
     loop {
-        let next = tokio::select! {
-            next = feed.next() => next,
-            () = stop.cancelled() => break,
+        // Flush only when no event is waiting: a burst goes out in one write.
+        let next = match feed.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                if reporter.flush().is_err() {
+                    return;
+                }
+                tokio::select! {
+                    next = feed.next() => next,
+                    () = stop.cancelled() => break,
+                }
+            }
         };
         match next {
             Ok(Some(event)) => {
@@ -265,4 +291,5 @@ pub async fn run(mut feed: Feed, reporter: Reporter, stop: tokio_util::sync::Can
             return;
         }
     }
+    let _ = reporter.flush();
 }

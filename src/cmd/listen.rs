@@ -76,7 +76,7 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
             ui_quit.clone(),
         ))
     } else {
-        let reporter = Reporter::new(config.output, config.color, config.verbosity);
+        let mut reporter = Reporter::new(config.output, config.color, config.verbosity);
         reporter.listening(&Listening {
             receiver: receiver_addr,
             inspector: inspector_addr,

@@ -5,6 +5,7 @@
 //! many requests (group commit).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -21,6 +22,14 @@ use crate::feed::Event;
 const MAX_GROUP: usize = 512;
 /// Jobs waiting for the writer before senders wait for room.
 const QUEUE: usize = 8192;
+/// WAL frames (pages) after which the writer makes the log start over. The
+/// checkpointer thread copies frames into the database as they come, but while
+/// the writer keeps appending, that copy never catches up with the end of the
+/// log, and SQLite restarts the log only once it has. So the writer, which no
+/// other write can race, finishes the (by then small) remainder itself.
+const WAL_RESTART_FRAMES: u64 = 8192;
+/// Size the WAL file is cut back to when the log starts over.
+const WAL_SIZE_LIMIT: u64 = 32 << 20;
 
 /// Why something could not be stored. Cloned to every request of a failed group.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -133,6 +142,8 @@ impl Writer {
                 r.get(0)
             })?;
         }
+        conn.execute_batch(&format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}"))
+            .context("cannot configure the store")?;
         // Prove now, not at the first request, that the file can be written.
         conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .with_context(|| format!("cannot write to the store {}", path.display()))?;
@@ -140,13 +151,15 @@ impl Writer {
             .with_context(|| format!("cannot inspect the store {}", path.display()))?;
         let (tx, rx) = mpsc::channel(QUEUE);
         let (stop_checkpoints, checkpoint_rx) = std_mpsc::channel::<()>();
-        let checkpointer = Checkpointer::start(path, checkpoint_rx)?;
+        let wal_frames = Arc::new(AtomicU64::new(0));
+        let checkpointer = Checkpointer::start(path, checkpoint_rx, wal_frames.clone())?;
         let state = WriterThread {
             conn,
             path: path.to_path_buf(),
             identity,
             retain: limits.retain,
             events,
+            wal_frames,
         };
         let thread = std::thread::Builder::new()
             .name("whisper-store".into())
@@ -225,6 +238,8 @@ struct WriterThread {
     identity: FileIdentity,
     retain: Option<u64>,
     events: broadcast::Sender<Event>,
+    /// Frames in the WAL, as the checkpointer last saw them.
+    wal_frames: Arc<AtomicU64>,
 }
 
 /// What a committed group produced, to be answered and announced.
@@ -241,6 +256,10 @@ impl WriterThread {
         let mut group = Vec::with_capacity(MAX_GROUP);
         let mut stopping = false;
         while let Some(job) = rx.blocking_recv() {
+            // Let the request tasks run once before committing: requests that
+            // arrive meanwhile join this group instead of waiting for the next
+            // commit. Costs nothing when nothing else is runnable.
+            std::thread::yield_now();
             let mut next = Some(job);
             while let Some(job) = next.take() {
                 match job {
@@ -253,6 +272,13 @@ impl WriterThread {
             }
             if !group.is_empty() {
                 self.commit(&mut group);
+            }
+            if self.wal_frames.load(Ordering::Relaxed) > WAL_RESTART_FRAMES {
+                // Between groups, so no request waits on it but the next ones.
+                self.wal_frames.store(0, Ordering::Relaxed);
+                let _ = self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
             }
             if stopping {
                 // Whatever raced in after the stop is refused, not lost silently.
@@ -413,22 +439,33 @@ impl WriterThread {
     }
 }
 
-/// Runs WAL checkpoints off the writer's path: passive ones twice a second while
-/// the listener runs, a truncating one at the end.
+/// Runs WAL checkpoints off the writer's path: passive ones four times a
+/// second while the listener runs (copying pages into the database and syncing
+/// it, the slow part), a truncating one at the end. It tells the writer how long
+/// the log is, so the writer can make it start over (see [`WAL_RESTART_FRAMES`]).
 struct Checkpointer {
     thread: JoinHandle<()>,
 }
 
 impl Checkpointer {
-    fn start(path: &Path, stop: std_mpsc::Receiver<()>) -> anyhow::Result<Checkpointer> {
+    fn start(
+        path: &Path,
+        stop: std_mpsc::Receiver<()>,
+        wal_frames: Arc<AtomicU64>,
+    ) -> anyhow::Result<Checkpointer> {
         let conn = super::open(path)?;
         let thread = std::thread::Builder::new()
             .name("whisper-checkpoint".into())
             .spawn(move || {
                 while let Err(std_mpsc::RecvTimeoutError::Timeout) =
-                    stop.recv_timeout(Duration::from_millis(500))
+                    stop.recv_timeout(Duration::from_millis(250))
                 {
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    // (busy, frames in the log, frames copied)
+                    if let Ok(frames) =
+                        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1))
+                    {
+                        wal_frames.store(frames.max(0) as u64, Ordering::Relaxed);
+                    }
                 }
                 let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
             })

@@ -90,10 +90,20 @@ pub fn detect(req: &Request) -> Option<Handshake> {
     if let Some(challenge) = twitch_challenge(req) {
         return Some(Handshake::Twitch { challenge });
     }
-    if let Some(challenge) = slack_challenge(req.body) {
+    // Every request passes here; parse the body only when it can be one.
+    if contains(req.body, b"url_verification")
+        && let Some(challenge) = slack_challenge(req.body)
+    {
         return Some(Handshake::Slack { challenge });
     }
-    zoom_plain_token(req.body).map(|plain_token| Handshake::Zoom { plain_token })
+    if contains(req.body, b"plainToken") {
+        return zoom_plain_token(req.body).map(|plain_token| Handshake::Zoom { plain_token });
+    }
+    None
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 impl Handshake {
