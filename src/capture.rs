@@ -285,11 +285,24 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// RFC 3339 UTC with microseconds: `2026-11-23T13:20:35.123456Z`.
+/// RFC 3339 UTC with microseconds: `2026-11-23T13:20:35.123456Z`. Written
+/// by hand: it is on every capture's path, and a format string is parsed anew
+/// at each call.
 pub fn format_time(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string())
-        .unwrap_or_default()
+    use chrono::{Datelike as _, Timelike as _};
+    let Some(t) = chrono::DateTime::from_timestamp_micros(micros) else {
+        return String::new();
+    };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        micros.rem_euclid(1_000_000)
+    )
 }
 
 /// Now, in microseconds since the Unix epoch.
@@ -532,10 +545,33 @@ impl Capture {
 }
 
 impl Summary {
-    /// The summary as a JSON value (`list --json`, the NDJSON `capture` event).
+    /// The summary as a JSON value (`list --json`).
     pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.json()).unwrap_or_default()
+    }
+
+    /// Writes the summary as a JSON object whose first member is
+    /// `"event": event` (the NDJSON stream), without building a value first.
+    pub fn write_event(&self, event: &str, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            event: &'a str,
+            #[serde(flatten)]
+            summary: SummaryJson<'a>,
+        }
+        serde_json::to_writer(
+            out,
+            &Line {
+                event,
+                summary: self.json(),
+            },
+        )
+        .map_err(std::io::Error::other)
+    }
+
+    fn json(&self) -> SummaryJson<'_> {
         let (path, query) = split_target(&self.target);
-        serde_json::to_value(SummaryJson {
+        SummaryJson {
             id: self.id,
             received_at: format_time(self.received_at),
             method: &self.method,
@@ -550,8 +586,7 @@ impl Summary {
             },
             source: self.source,
             last_attempt: self.last_attempt.as_ref(),
-        })
-        .unwrap_or_default()
+        }
     }
 }
 

@@ -96,9 +96,8 @@ impl Reporter {
         let out = &mut self.out;
         match self.mode {
             OutputMode::Json => {
-                let mut value = json!({ "event": "capture" });
-                merge(&mut value, capture.summary().to_json());
-                writeln!(out, "{value}")?;
+                capture.summary().write_event("capture", out)?;
+                out.write_all(b"\n")?;
             }
             OutputMode::Lines | OutputMode::Tui => {
                 let line = self.capture_line(capture);

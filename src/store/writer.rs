@@ -256,10 +256,6 @@ impl WriterThread {
         let mut group = Vec::with_capacity(MAX_GROUP);
         let mut stopping = false;
         while let Some(job) = rx.blocking_recv() {
-            // Let the request tasks run once before committing: requests that
-            // arrive meanwhile join this group instead of waiting for the next
-            // commit. Costs nothing when nothing else is runnable.
-            std::thread::yield_now();
             let mut next = Some(job);
             while let Some(job) = next.take() {
                 match job {

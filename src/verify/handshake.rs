@@ -103,7 +103,7 @@ pub fn detect(req: &Request) -> Option<Handshake> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 impl Handshake {
