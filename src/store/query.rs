@@ -57,6 +57,26 @@ impl Filter {
         })
     }
 
+    /// The parameters of a query using [`FILTER_SQL`] (`?2` to `?5`): its own
+    /// `?1` first and, if given, a limit as `?6`.
+    fn sql_params(
+        &self,
+        first: impl Into<rusqlite::types::Value>,
+        limit: Option<usize>,
+    ) -> rusqlite::ParamsFromIter<Vec<rusqlite::types::Value>> {
+        use rusqlite::types::Value;
+        let text = |v: Option<String>| v.map_or(Value::Null, Value::Text);
+        let mut params = vec![
+            first.into(),
+            text(self.method_upper()),
+            text(self.path.clone()),
+            text(self.provider_lower()),
+            text(self.verdict_list()),
+        ];
+        params.extend(limit.map(|n| Value::Integer(n as i64)));
+        rusqlite::params_from_iter(params)
+    }
+
     fn provider_lower(&self) -> Option<String> {
         self.provider.as_ref().map(|p| p.to_ascii_lowercase())
     }
@@ -82,13 +102,7 @@ pub fn before_newest(conn: &Connection, filter: &Filter, n: u64) -> anyhow::Resu
             "SELECT c.id FROM captures c WHERE {FILTER_SQL} ORDER BY c.id DESC LIMIT 1 OFFSET ?1"
         ))?
         .query_row(
-            params![
-                (n - 1).min(i64::MAX as u64) as i64,
-                filter.method_upper(),
-                filter.path,
-                filter.provider_lower(),
-                filter.verdict_list()
-            ],
+            filter.sql_params((n - 1).min(i64::MAX as u64) as i64, None),
             |r| r.get(0),
         )
         .optional()?;
@@ -236,14 +250,7 @@ pub fn after(
          WHERE c.id > ?1 AND {FILTER_SQL}
          ORDER BY c.id LIMIT ?6"
     ))?;
-    let mut rows = stmt.query(params![
-        after,
-        filter.method_upper(),
-        filter.path,
-        filter.provider_lower(),
-        filter.verdict_list(),
-        limit as i64
-    ])?;
+    let mut rows = stmt.query(filter.sql_params(after, Some(limit)))?;
     let mut captures = Vec::new();
     let mut bytes = 0;
     let mut more = false;
@@ -286,17 +293,7 @@ pub fn list(
          WHERE (?1 IS NULL OR c.id < ?1) AND {FILTER_SQL}
          ORDER BY c.id DESC LIMIT ?6"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            before,
-            filter.method_upper(),
-            filter.path,
-            filter.provider_lower(),
-            filter.verdict_list(),
-            limit as i64
-        ],
-        summary_from_row,
-    )?;
+    let rows = stmt.query_map(filter.sql_params(before, Some(limit)), summary_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -314,17 +311,7 @@ pub fn list_after(
          WHERE c.id > ?1 AND {FILTER_SQL}
          ORDER BY c.id LIMIT ?6"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            after,
-            filter.method_upper(),
-            filter.path,
-            filter.provider_lower(),
-            filter.verdict_list(),
-            limit as i64
-        ],
-        summary_from_row,
-    )?;
+    let rows = stmt.query_map(filter.sql_params(after, Some(limit)), summary_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -335,16 +322,9 @@ pub fn count(conn: &Connection, filter: &Filter) -> anyhow::Result<u64> {
             // ?1 is unused: FILTER_SQL numbers its parameters from 2.
             "SELECT count(*) FROM captures c WHERE ?1 IS NULL AND {FILTER_SQL}"
         ))?
-        .query_row(
-            params![
-                Option::<i64>::None,
-                filter.method_upper(),
-                filter.path,
-                filter.provider_lower(),
-                filter.verdict_list(),
-            ],
-            |r| r.get(0),
-        )?;
+        .query_row(filter.sql_params(rusqlite::types::Value::Null, None), |r| {
+            r.get(0)
+        })?;
     Ok(n.max(0) as u64)
 }
 

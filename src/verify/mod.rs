@@ -924,8 +924,24 @@ impl<'a> MacCheck<'a> {
         encoding: Encoding,
         compute: &'a MacFn<'a>,
     ) -> MacCheck<'a> {
-        let received = vec![encoding.decode(text).unwrap_or_default()];
-        MacCheck::new(field, received, text, encoding, compute)
+        MacCheck::list(field, &[text], encoding, compute)
+    }
+
+    /// Several received signatures in `encoding`, any of which may match
+    /// (rotation); undecodable ones become empty candidates, and the first is
+    /// the one quoted in reasons.
+    pub(crate) fn list(
+        field: &'a str,
+        texts: &[&'a str],
+        encoding: Encoding,
+        compute: &'a MacFn<'a>,
+    ) -> MacCheck<'a> {
+        let received = texts
+            .iter()
+            .map(|t| encoding.decode(t).unwrap_or_default())
+            .collect();
+        let first = texts.first().copied().unwrap_or_default();
+        MacCheck::new(field, received, first, encoding, compute)
     }
 
     /// Runs the check against every secret: valid, expired, or invalid with a reason and hints.

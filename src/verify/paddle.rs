@@ -47,23 +47,13 @@ pub(crate) fn verify(
     let ts_text =
         ts_text.ok_or_else(|| Outcome::invalid("Paddle-Signature has no ts= timestamp"))?;
     let ts = parse_unix_seconds(ts_text, "Paddle-Signature ts=")?;
-    let Some(first) = h1.first() else {
+    if h1.is_empty() {
         return Err(Outcome::invalid(
             "Paddle-Signature carries no h1 signature (unknown schemes are ignored)",
         ));
-    };
+    }
     let compute = |key: &[u8], body: &[u8]| expected(key, ts_text, body);
-    let received = h1
-        .iter()
-        .map(|v| Encoding::Hex.decode(v).unwrap_or_default())
-        .collect();
-    let mut check = MacCheck::new(
-        "Paddle-Signature h1",
-        received,
-        first,
-        Encoding::Hex,
-        &compute,
-    );
+    let mut check = MacCheck::list("Paddle-Signature h1", &h1, Encoding::Hex, &compute);
     check.key_note = "Paddle secrets are used literally, pdl_ntfset_ prefix included";
     check.body = Some(req.body);
     check.time = Some(TimeCheck::new(ts, true));

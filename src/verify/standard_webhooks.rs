@@ -92,19 +92,15 @@ pub(crate) fn verify(
     let ts_text = req.required(names.timestamp, names.signature)?;
     let ts = parse_unix_seconds(ts_text, names.timestamp)?;
     let entries = v1_entries(value);
-    let Some(first) = entries.first() else {
+    if entries.is_empty() {
         return Err(Outcome::invalid(format!(
             "{} carries no v1 entry (v1a and unknown versions are ignored)",
             names.signature
         )));
-    };
+    }
     let compute = |key: &[u8], body: &[u8]| expected(key, id, ts_text, body);
-    let received = entries
-        .iter()
-        .map(|e| Encoding::Base64.decode(e).unwrap_or_default())
-        .collect();
     let field = format!("{} v1", names.signature);
-    let mut check = MacCheck::new(&field, received, first, Encoding::Base64, &compute);
+    let mut check = MacCheck::list(&field, &entries, Encoding::Base64, &compute);
     check.key_form = KeyForm::WhsecBase64;
     check.key_note = "secret used with whsec_ stripped and base64-decoded";
     check.body = Some(req.body);

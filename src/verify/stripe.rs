@@ -61,24 +61,13 @@ pub(crate) fn verify(
         .t
         .ok_or_else(|| Outcome::invalid("Stripe-Signature has no t= timestamp"))?;
     let ts = parse_unix_seconds(t, "Stripe-Signature t=")?;
-    let Some(first) = header.v1.first() else {
+    if header.v1.is_empty() {
         return Err(Outcome::invalid(
             "Stripe-Signature carries no v1 signature (v0 and other schemes are ignored)",
         ));
-    };
+    }
     let compute = |key: &[u8], body: &[u8]| expected(key, t, body);
-    let received = header
-        .v1
-        .iter()
-        .map(|v| Encoding::Hex.decode(v).unwrap_or_default())
-        .collect();
-    let mut check = MacCheck::new(
-        "Stripe-Signature v1",
-        received,
-        first,
-        Encoding::Hex,
-        &compute,
-    );
+    let mut check = MacCheck::list("Stripe-Signature v1", &header.v1, Encoding::Hex, &compute);
     check.key_note = "Stripe secrets are used literally, whsec_ prefix included";
     check.body = Some(req.body);
     check.time = Some(TimeCheck::new(ts, true));

@@ -208,26 +208,16 @@ fn configuration_precedence_flag_env_file_default() {
     assert_eq!(post_json(listener.receiver, "/p", "{}").status, 204);
     drop(listener);
     // Env over file, flag over env.
-    let mut cmd = env.cmd(&["listen", "--port", "0", "--inspect-port", "0", "--json"]);
-    cmd.env("WHISPER_MAX_BODY_SIZE", "10");
-    let listener = crate::util::Listener::spawn(cmd);
+    let listener = env.listen_env(&[], &[("WHISPER_MAX_BODY_SIZE", "10")]);
     assert_eq!(
         post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status,
         413
     );
     drop(listener);
-    let mut cmd = env.cmd(&[
-        "listen",
-        "--port",
-        "0",
-        "--inspect-port",
-        "0",
-        "--json",
-        "--max-body-size",
-        "1KiB",
-    ]);
-    cmd.env("WHISPER_MAX_BODY_SIZE", "10");
-    let listener = crate::util::Listener::spawn(cmd);
+    let listener = env.listen_env(
+        &["--max-body-size", "1KiB"],
+        &[("WHISPER_MAX_BODY_SIZE", "10")],
+    );
     assert_eq!(
         post_json(listener.receiver, "/p", "{\"too\":\"long\"}").status,
         201

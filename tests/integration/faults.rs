@@ -128,16 +128,8 @@ fn a_read_only_store_stops_start_up_with_a_clear_error() {
     chmod(&db, 0o444);
     chmod(db.parent().unwrap(), 0o555);
     let out = cmd
-        .args([
-            "listen",
-            "--port",
-            "0",
-            "--inspect-port",
-            "0",
-            "--json",
-            "--db",
-            db.to_str().unwrap(),
-        ])
+        .args(crate::util::LISTEN)
+        .args(["--db", db.to_str().unwrap()])
         .current_dir(env.path("work"))
         .env("HOME", env.path("home"))
         .output()

@@ -215,16 +215,8 @@ fn unwritable_store_gives_503_never_2xx() {
 fn store_that_cannot_be_created_stops_start_up() {
     let env = Env::new();
     std::fs::write(env.path("blocker"), "a file").unwrap();
-    let out = env.run(&[
-        "listen",
-        "--port",
-        "0",
-        "--inspect-port",
-        "0",
-        "--json",
-        "--db",
-        env.path("blocker/sub/w.db").to_str().unwrap(),
-    ]);
+    let db = env.path("blocker/sub/w.db");
+    let out = env.run(&[&crate::util::LISTEN[..], &["--db", db.to_str().unwrap()]].concat());
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -411,20 +411,15 @@ fn every_provider_round_trips_and_rejects_tampering() {
 fn listener_stores_the_verdict_of_each_request() {
     let env = Env::new();
     // env: secrets resolve from the listener's environment.
-    let mut cmd = env.cmd(&[
-        "listen",
-        "--port",
-        "0",
-        "--inspect-port",
-        "0",
-        "--json",
-        "--secret",
-        "stripe=whsec_listen",
-        "--secret",
-        "github=env:GH_SECRET_FOR_TEST",
-    ]);
-    cmd.env("GH_SECRET_FOR_TEST", "gh-listen");
-    let listener = crate::util::Listener::spawn(cmd);
+    let listener = env.listen_env(
+        &[
+            "--secret",
+            "stripe=whsec_listen",
+            "--secret",
+            "github=env:GH_SECRET_FOR_TEST",
+        ],
+        &[("GH_SECRET_FOR_TEST", "gh-listen")],
+    );
     let url = format!("http://{}/hooks/stripe", listener.receiver);
     let send = |args: &[&str]| {
         let mut all = vec!["sign"];

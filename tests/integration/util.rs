@@ -16,6 +16,9 @@ use serde_json::Value;
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_whisper");
 
+/// `whisper listen` as tests run it: any free ports, NDJSON output.
+pub const LISTEN: [&str; 6] = ["listen", "--port", "0", "--inspect-port", "0", "--json"];
+
 /// One test's private world.
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -94,11 +97,16 @@ impl Env {
         ]))
     }
 
-    /// Starts `whisper listen --port 0 --inspect-port 0 --json` plus `extra`.
+    /// Starts [`LISTEN`] plus `extra`.
     pub fn listen(&self, extra: &[&str]) -> Listener {
-        let mut args = vec!["listen", "--port", "0", "--inspect-port", "0", "--json"];
-        args.extend_from_slice(extra);
-        Listener::spawn(self.cmd(&args))
+        self.listen_env(extra, &[])
+    }
+
+    /// Starts [`LISTEN`] plus `extra`, with these environment variables set.
+    pub fn listen_env(&self, extra: &[&str], vars: &[(&str, &str)]) -> Listener {
+        let mut cmd = self.cmd(&[&LISTEN[..], extra].concat());
+        cmd.envs(vars.iter().copied());
+        Listener::spawn(cmd)
     }
 }
 
