@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Self-checks of the interop scripts against the SDKs, with no whisper involved.
 
-1. The hand signer below (hmac/hashlib per signature-schemes.md; Ed25519 via node:crypto)
+1. The hand signer below (hmac/hashlib, following each provider's published scheme; Ed25519 via node:crypto)
    reproduces the providers' official vectors.
 2. Official vectors without a timestamp go verbatim into verify.py / verify.mjs: ok; flipped: not ok.
    Vectors with an old timestamp must be refused by the SDKs' clock checks.
