@@ -293,3 +293,57 @@ impl Feed {
         }
     }
 }
+
+/// How often the listener looks for attempts other processes stored.
+const FOREIGN_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Announces the attempts other processes store (`whisper replay` in another
+/// terminal), so the live views show them as they show the listener's own.
+/// An attempt found in the store is announced one poll later, unless the bus
+/// has carried it meanwhile: the listener's own attempts are announced right
+/// after their commit, so they are never announced twice.
+pub async fn announce_foreign_attempts(
+    bus: broadcast::Sender<Event>,
+    pool: ReadPool,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    let mut rx = bus.subscribe();
+    let Ok(mut last) = pool.run(store::newest_attempt_id).await else {
+        return;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut waiting: Vec<Attempt> = Vec::new();
+    let mut tick = tokio::time::interval(FOREIGN_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            event = rx.recv() => match event {
+                Ok(Event::Attempt(a)) => {
+                    seen.insert(a.attempt.id);
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
+            _ = tick.tick() => {
+                for attempt in waiting.drain(..) {
+                    if !seen.contains(&attempt.id) {
+                        let _ = bus.send(Event::attempt(attempt));
+                    }
+                }
+                let after = last;
+                let Ok(found) = pool.run(move |c| store::attempts_after(c, after, 1000)).await else {
+                    continue;
+                };
+                for attempt in found {
+                    last = last.max(attempt.id);
+                    if !seen.contains(&attempt.id) {
+                        waiting.push(attempt);
+                    }
+                }
+                // Ids at or below `last` are settled once waited for.
+                seen = seen.split_off(&(last - 10_000));
+            }
+        }
+    }
+}

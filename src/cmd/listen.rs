@@ -108,6 +108,11 @@ pub async fn run(config: ListenConfig) -> anyhow::Result<ExitCode> {
             .run(shutdown.clone()),
         )
     });
+    tokio::spawn(feed::announce_foreign_attempts(
+        bus.clone(),
+        pool.clone(),
+        shutdown.clone(),
+    ));
     let receiver = Receiver::new(
         writer.clone(),
         config.response.clone(),

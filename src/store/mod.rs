@@ -14,8 +14,8 @@ use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
 pub use query::{
-    Filter, after, before_newest, clear_all, clear_before, count, get, insert_attempt, list,
-    list_after, newest_id, resolve_id, upstream_cursor,
+    Filter, after, attempts_after, before_newest, clear_all, clear_before, count, get,
+    insert_attempt, list, list_after, newest_attempt_id, newest_id, resolve_id, upstream_cursor,
 };
 pub use writer::{Limits, NewAttempt, StoreError, Writer};
 

@@ -185,35 +185,56 @@ fn capture_from_row(row: &Row) -> rusqlite::Result<Capture> {
     })
 }
 
+const ATTEMPT_COLUMNS: &str = "id, capture_id, kind, target, started_at, duration_us, status,
+    response_headers, response_body, response_body_size, error";
+
 fn attempts_of(conn: &Connection, capture_id: i64) -> anyhow::Result<Vec<Attempt>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, capture_id, kind, target, started_at, duration_us, status,
-            response_headers, response_body, response_body_size, error
-         FROM attempts WHERE capture_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([capture_id], |row| {
-        let kind: String = row.get(2)?;
-        let headers: Vec<u8> = row.get(7)?;
-        let body: Vec<u8> = row.get(8)?;
-        Ok(Attempt {
-            id: row.get(0)?,
-            capture_id: row.get(1)?,
-            kind: if kind == "replay" {
-                AttemptKind::Replay
-            } else {
-                AttemptKind::Forward
-            },
-            target: row.get(3)?,
-            started_at: row.get(4)?,
-            duration: std::time::Duration::from_micros(row.get::<_, i64>(5)?.max(0) as u64),
-            status: row.get(6)?,
-            response_headers: capture::decode_headers(&headers),
-            response_body: Bytes::from(body),
-            response_body_size: row.get::<_, i64>(9)? as u64,
-            error: row.get(10)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE capture_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([capture_id], attempt_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` attempts with an id above `after`, in id order (whoever stored them).
+pub fn attempts_after(conn: &Connection, after: i64, limit: usize) -> anyhow::Result<Vec<Attempt>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > ?1 ORDER BY id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![after, limit as i64], attempt_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The newest attempt id, or 0.
+pub fn newest_attempt_id(conn: &Connection) -> anyhow::Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(id), 0) FROM attempts", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+fn attempt_from_row(row: &Row) -> rusqlite::Result<Attempt> {
+    let kind: String = row.get(2)?;
+    let headers: Vec<u8> = row.get(7)?;
+    let body: Vec<u8> = row.get(8)?;
+    Ok(Attempt {
+        id: row.get(0)?,
+        capture_id: row.get(1)?,
+        kind: if kind == "replay" {
+            AttemptKind::Replay
+        } else {
+            AttemptKind::Forward
+        },
+        target: row.get(3)?,
+        started_at: row.get(4)?,
+        duration: std::time::Duration::from_micros(row.get::<_, i64>(5)?.max(0) as u64),
+        status: row.get(6)?,
+        response_headers: capture::decode_headers(&headers),
+        response_body: Bytes::from(body),
+        response_body_size: row.get::<_, i64>(9)? as u64,
+        error: row.get(10)?,
+    })
 }
 
 /// One capture with its attempts, or `None`.

@@ -462,3 +462,29 @@ fn forwarding_never_delays_capture() {
         50
     );
 }
+
+#[test]
+fn replays_from_another_terminal_show_up_live_once() {
+    let env = Env::new();
+    let target = Target::start(Reply::default());
+    let listener = env.listen(&["--forward", &target.url()]);
+    post_json(listener.receiver, "/live", r#"{"n":1}"#);
+    let forward = listener
+        .next_event("attempt", WAIT)
+        .expect("the forward's attempt");
+    assert_eq!(forward["kind"], "forward");
+    // Another process replays it; the listener's stream announces that too.
+    env.ok(&["replay", "1", "--to", &target.url()]);
+    let replay = listener
+        .next_event("attempt", WAIT)
+        .expect("the replay's attempt");
+    assert_eq!(replay["kind"], "replay");
+    assert_eq!(replay["capture_id"], 1);
+    assert_ne!(replay["id"], forward["id"]);
+    // Nothing is announced twice.
+    assert!(
+        listener
+            .next_event("attempt", Duration::from_millis(1500))
+            .is_none()
+    );
+}
