@@ -14,6 +14,8 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use tokio::sync::broadcast::{self, error::RecvError};
 
+use anyhow::Context as _;
+
 use crate::capture::{Attempt, Capture};
 use crate::store::{self, Filter, ReadPool};
 
@@ -196,6 +198,9 @@ impl Event {
     }
 }
 
+/// A catch-up read from the store: captures, and whether more follow.
+type CatchUpRead = tokio::task::JoinHandle<anyhow::Result<(Vec<Capture>, bool)>>;
+
 /// Where a [`Feed`] starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Start {
@@ -216,6 +221,9 @@ pub struct Feed {
     cursor: i64,
     catching_up: bool,
     backlog: VecDeque<Arc<CaptureEvent>>,
+    /// A catch-up read under way. Kept across calls, so that a caller that
+    /// stops waiting (a `select!`) does not make the read start over.
+    reading: Option<CatchUpRead>,
 }
 
 impl Feed {
@@ -245,6 +253,7 @@ impl Feed {
             cursor,
             catching_up: start != Start::Live,
             backlog: VecDeque::new(),
+            reading: None,
         })
     }
 
@@ -262,11 +271,15 @@ impl Feed {
                 return Ok(Some(Event::Capture(capture)));
             }
             if self.catching_up {
-                let (cursor, filter) = (self.cursor, self.filter.clone());
-                let (batch, more) = self
-                    .pool
-                    .run(move |c| store::after(c, cursor, &filter, CATCH_UP_BATCH, CATCH_UP_BYTES))
-                    .await?;
+                let reading = self.reading.get_or_insert_with(|| {
+                    let (cursor, filter) = (self.cursor, self.filter.clone());
+                    self.pool.spawn(move |c| {
+                        store::after(c, cursor, &filter, CATCH_UP_BATCH, CATCH_UP_BYTES)
+                    })
+                });
+                let read = reading.await;
+                self.reading = None;
+                let (batch, more) = read.context("store reader stopped")??;
                 self.catching_up = more;
                 self.backlog.extend(
                     batch

@@ -198,10 +198,17 @@ impl ReadPool {
         &self,
         f: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
+        self.spawn(f).await.context("store reader stopped")?
+    }
+
+    /// Starts `f` on tokio's blocking pool and returns its handle, for a
+    /// caller that may stop waiting and come back for the result later.
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<anyhow::Result<T>> {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || pool.with(f))
-            .await
-            .context("store reader stopped")?
     }
 }
 
