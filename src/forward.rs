@@ -114,6 +114,22 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A delivery that never went out (a bad target, a full lane).
+    fn not_sent(method: &str, url: String, error: SendError) -> Outcome {
+        Outcome {
+            request: Outgoing {
+                method: method.to_owned(),
+                url,
+                headers: Vec::new(),
+                body: Bytes::new(),
+            },
+            started_at: now_micros(),
+            duration: Duration::ZERO,
+            result: Err(error),
+            tries: 0,
+        }
+    }
+
     /// The attempt to store for this outcome.
     pub fn attempt(&self, capture_id: i64, kind: AttemptKind) -> NewAttempt {
         let (status, headers, body, size, error) = match &self.result {
@@ -487,20 +503,13 @@ impl Forwarder {
                 // hold the capture in memory without bound.
                 let me = self.clone();
                 tokio::spawn(async move {
-                    let outcome = Outcome {
-                        request: Outgoing {
-                            method: capture.request.method.clone(),
-                            url: target_url(&target, &capture.request.target).unwrap_or(target),
-                            headers: Vec::new(),
-                            body: Bytes::new(),
-                        },
-                        started_at: now_micros(),
-                        duration: Duration::ZERO,
-                        result: Err(SendError::Other(format!(
+                    let outcome = Outcome::not_sent(
+                        &capture.request.method,
+                        target_url(&target, &capture.request.target).unwrap_or(target),
+                        SendError::Other(format!(
                             "not forwarded: {LANE_CAPACITY} earlier captures are still waiting for this target"
-                        ))),
-                        tries: 0,
-                    };
+                        )),
+                    );
                     me.record(capture.id, outcome, AttemptKind::Forward).await;
                 });
             }
@@ -533,18 +542,11 @@ impl Forwarder {
     pub async fn deliver(&self, capture: &Capture, target: &str, kind: AttemptKind) -> Delivery {
         let outcome = match forward_request(capture, target) {
             Ok(request) => self.client.send(request).await,
-            Err(e) => Outcome {
-                request: Outgoing {
-                    method: capture.request.method.clone(),
-                    url: target.to_owned(),
-                    headers: Vec::new(),
-                    body: Bytes::new(),
-                },
-                started_at: now_micros(),
-                duration: Duration::ZERO,
-                result: Err(SendError::Invalid(e)),
-                tries: 0,
-            },
+            Err(e) => Outcome::not_sent(
+                &capture.request.method,
+                target.to_owned(),
+                SendError::Invalid(e),
+            ),
         };
         self.record(capture.id, outcome, kind).await
     }
